@@ -1,0 +1,5 @@
+"""The REST API router."""
+
+from django.urls import path
+
+urlpatterns = []

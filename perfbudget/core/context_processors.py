@@ -1,0 +1,40 @@
+"""Navigation laid out by lifecycle stage; only stages that exist are listed (no dead links)."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from perfbudget.orgs.choices import Role
+
+# (stage label, [(label, url name, roles allowed or None for everyone signed in)])
+STAGES = [
+    (_("工作台"), [(_("我的待办"), "core:inbox", None)]),
+    (_("项目库"), [
+        (_("项目列表"), "projects:list", None),
+        (_("新增项目"), "projects:create", {Role.UNIT, Role.BUDGET_SECTION}),
+        (_("批量导入"), "projects:import", {Role.UNIT, Role.DEPARTMENT, Role.BUDGET_SECTION}),
+    ]),
+    (_("系统设置"), [
+        (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),
+        (_("机构与区划"), "orgs:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION}),
+        (_("接口文档"), "swagger-ui", None),
+    ]),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_stages": []}
+    stages = []
+    for label, links in STAGES:
+        items = []
+        for text, name, roles in links:
+            if roles is not None and not user.has_role(*roles):
+                continue
+            try:
+                items.append({"label": text, "url": reverse(name), "name": name})
+            except NoReverseMatch:
+                continue
+        if items:
+            stages.append({"label": label, "links": items})
+    return {"nav_stages": stages}

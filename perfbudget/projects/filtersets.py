@@ -1,0 +1,53 @@
+"""One FilterSet for the project list page, its export and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from perfbudget.orgs.choices import OrgKind
+from perfbudget.orgs.models import Organisation, Region
+
+from .choices import AbcClass, BudgetType, ProjectClass, ProjectStatus
+from .models import ProjectYear
+
+
+def _regions(request):
+    return Region.objects.visible_to(getattr(request, "user", None)) if request else Region.objects.none()
+
+
+def _departments(request):
+    user = getattr(request, "user", None) if request else None
+    return Organisation.objects.visible_to(user).filter(kind=OrgKind.DEPARTMENT)
+
+
+class ProjectYearFilterSet(django_filters.FilterSet):
+    """Filters: year, region (and the regions below), department, budget type, class, status; text search."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    year = django_filters.NumberFilter(label=_("年度"))
+    region = django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
+                                              method="in_region")
+    department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
+                                                  field_name="project__department")
+    budget_type = django_filters.ChoiceFilter(label=_("预算类型"), choices=BudgetType.choices,
+                                              field_name="project__budget_type")
+    project_class = django_filters.ChoiceFilter(label=_("项目类别"), choices=ProjectClass.choices,
+                                                field_name="project__project_class")
+    abc_class = django_filters.ChoiceFilter(label=_("分级分类"), choices=AbcClass.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectStatus.choices)
+    function_code = django_filters.CharFilter(label=_("功能科目"), field_name="project__function_class__code",
+                                              lookup_expr="startswith")
+    special_fund = django_filters.BooleanFilter(label=_("专项资金"), field_name="project__special_fund")
+
+    class Meta:
+        model = ProjectYear
+        fields = ["q", "year", "region", "department", "budget_type", "project_class", "abc_class", "status"]
+
+    def search(self, queryset, name, value):
+        """Full-text search on name and code (every whitespace-separated term must match)."""
+        for term in value.split():
+            queryset = queryset.filter(Q(project__name__icontains=term) | Q(project__code__icontains=term))
+        return queryset
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(project__region__path__startswith=value.path)

@@ -1,0 +1,79 @@
+"""Every configurable number of the domain, with its national default (DOMAIN.md, marked *default*).
+
+These are the values of the national rule set (全国默认). A region's rule set overrides some of them for a
+fiscal year; what it does not override it inherits from its parent region, and at the top from here.
+Later stages add their keys here so that the rule-set edit page shows them without further code.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class RuleDefinition:
+    """One rule: key, label, kind ("int", "decimal", "percent", "money", "choice", "json"), default, help."""
+
+    key: str
+    group: str
+    label: str
+    kind: str
+    default: object
+    help: str = ""
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+DEFINITIONS = [
+    # 项目库 / 分级分类 (DOMAIN §4.1)
+    RuleDefinition("classification.a_min_amount", _("分级分类"), _("A类项目金额下限(元)"), "money", 5_000_000,
+                   _("调整后预算数不低于该金额、或标记为重点工作的项目为A类。"), minimum=0),
+    RuleDefinition("classification.b_min_amount", _("分级分类"), _("B类项目金额下限(元)"), "money", 1_000_000,
+                   _("不低于该金额的项目为B类，其余为C类。"), minimum=0),
+    RuleDefinition("classification.key_work_is_a", _("分级分类"), _("重点工作项目一律为A类"), "bool", True),
+    RuleDefinition("projects.review_due_days", _("项目库"), _("审核办理期限(天)"), "int", 5, minimum=1, maximum=60),
+    # 事前绩效评估 (§4.2)
+    RuleDefinition("exante.min_amount", _("事前绩效评估"), _("须开展事前评估的金额下限(元)"), "money", 5_000_000,
+                   minimum=0),
+    RuleDefinition("exante.dimension_weight", _("事前绩效评估"), _("各评估维度分值"), "int", 20, minimum=0,
+                   maximum=100),
+    RuleDefinition("exante.bands", _("事前绩效评估"), _("予以支持/调整后支持分数线"), "json", [80, 60]),
+    # 绩效目标 (§4.3)
+    RuleDefinition("goals.layout", _("绩效目标"), _("指标体系版式"), "choice", "10号",
+                   choices=(("10号", _("财预〔2020〕10号：产出、效益、满意度")),
+                            ("101号", _("财预〔2021〕101号：成本、产出、效益、满意度")))),
+    RuleDefinition("goals.min_indicators", _("绩效目标"), _("三级指标最少个数"), "int", 6, minimum=1),
+    RuleDefinition("goals.max_indicator_weight", _("绩效目标"), _("单个指标分值上限"), "decimal", 20, minimum=0),
+    RuleDefinition("goals.min_quantified_share", _("绩效目标"), _("定量指标占比下限"), "percent", 0.8,
+                   minimum=0, maximum=1),
+    RuleDefinition("goals.special_fund_min_quantified", _("绩效目标"), _("专项资金定量三级指标最少个数"), "int", 10,
+                   minimum=0),
+    RuleDefinition("goals.department_consolidates", _("绩效目标"), _("主管部门汇总审核单位目标"), "bool", True),
+    # 单位自评 (§4.6)
+    RuleDefinition("selfeval.execution_weight", _("绩效评价"), _("预算执行率分值"), "decimal", 10, minimum=0,
+                   maximum=100),
+    RuleDefinition("selfeval.block_weights", _("绩效评价"), _("一级指标分值"), "json",
+                   {"产出指标": 50, "效益指标": 30, "满意度指标": 10}),
+    RuleDefinition("selfeval.execution_reason_below", _("绩效评价"), _("执行率低于该值须说明原因"), "percent", 0.9,
+                   minimum=0, maximum=1),
+    RuleDefinition("grades.bands", _("绩效评价"), _("优/良/中分数线"), "json", [90, 80, 60],
+                   _("依次为优、良、中的下限（含），低于最后一项为差。")),
+    RuleDefinition("evaluation.spot_check_share", _("绩效评价"), _("抽评比例下限"), "percent", 0.10,
+                   minimum=0, maximum=1),
+    # 运行监控 (§4.5)
+    RuleDefinition("monitoring.key_project_min_amount", _("运行监控"), _("财政重点监控金额下限(元)"), "money",
+                   5_000_000, minimum=0),
+    RuleDefinition("monitoring.checkpoints", _("运行监控"), _("执行率节点目标"), "json", {"10": 0.60, "12": 0.85},
+                   _("月份 → 截至该月末的执行率目标。")),
+    RuleDefinition("monitoring.time_progress_margin", _("运行监控"), _("落后序时进度预警幅度"), "percent", 0.10,
+                   minimum=0, maximum=1),
+    RuleDefinition("monitoring.low_execution_rate", _("运行监控"), _("连续两年低执行率线"), "percent", 0.70,
+                   minimum=0, maximum=1),
+    # 结果应用 (§4.7)
+    RuleDefinition("results.grade_budget_change", _("结果应用"), _("评价等级对应下年预算调整"), "json",
+                   {"优": "priority", "良": "keep", "中": [-0.30, -0.10], "差": "no_funding"}),
+]
+
+BY_KEY = {d.key: d for d in DEFINITIONS}
+NATIONAL_DEFAULTS = {d.key: d.default for d in DEFINITIONS}
