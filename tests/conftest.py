@@ -1,0 +1,22 @@
+"""Shared fixtures. Tests run against the database DATABASE_URL names (SQLite by default, PostgreSQL in CI)."""
+
+import pytest
+
+from .factories import World
+
+
+@pytest.fixture
+def world(db):
+    """The standard little region tree with one user per role at city and both counties."""
+    return World()
+
+
+@pytest.fixture
+def login(client):
+    """Log `client` in as a user (by object)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

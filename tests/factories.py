@@ -1,0 +1,95 @@
+"""Small, explicit builders for tests: a region tree, organisations, users with role grants, projects."""
+
+import itertools
+from decimal import Decimal
+
+from perfbudget.orgs.choices import OrgKind, RegionLevel, Role
+from perfbudget.orgs.models import FiscalYear, Organisation, Region, RoleGrant, User
+from perfbudget.projects.models import FunctionClass, Project, ProjectYear
+from perfbudget.projects.services import apply_classification
+
+PASSWORD = "test-pass-2025"
+_seq = itertools.count(1)
+
+
+def region(code, name, level, parent=None):
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+
+
+def org(code, name, kind, region, parent=None, funding_section=None):
+    o = Organisation(code=code, name=name, kind=kind, region=region, parent=parent, funding_section=funding_section)
+    o.save()
+    return o
+
+
+def user(username, role, region=None, organisation=None, **extra):
+    u = User.objects.create_user(username=username, password=PASSWORD, display_name=username, **extra)
+    RoleGrant.objects.create(user=u, role=role, region=region, organisation=organisation)
+    return u
+
+
+def function_class(code="2050201", name="学前教育"):
+    for c, n in ((code[:3], "教育支出"), (code[:5], "普通教育"), (code, name)):
+        FunctionClass.objects.get_or_create(code=c, defaults={"name": n})
+    return FunctionClass.objects.get(code=code)
+
+
+def project_year(unit, year=2025, amount="1200000.00", status="draft", code=None, name=None, **project_fields):
+    code = code or f"P{next(_seq):05d}"
+    fc = project_fields.pop("function_class", None) or function_class()
+    p = Project.objects.filter(code=code).first() or Project(
+        code=code, name=name or f"测试项目{code}", unit=unit, function_class=fc, start_year=year,
+        end_year=year + 2, **project_fields)
+    p.save()
+    py = ProjectYear(project=p, year=year, initial_budget=Decimal(amount), status=status)
+    apply_classification(py)
+    py.save()
+    return py
+
+
+class World:
+    """A city (with its own level) and two counties, each with a finance bureau, sections, departments, units
+    and one user per role: enough to test every scope rule, siblings included."""
+
+    def __init__(self):
+        for y in (2025, 2026):
+            FiscalYear.objects.get_or_create(year=y)
+        self.province = region("640000", "宁夏回族自治区", RegionLevel.PROVINCE)
+        self.city = region("640300", "吴忠市", RegionLevel.CITY, self.province)
+        self.county = region("640323", "盐池县", RegionLevel.COUNTY, self.city)
+        self.sibling = region("640324", "同心县", RegionLevel.COUNTY, self.city)
+        self.users = {}
+        self.orgs = {}
+        for key, reg in (("city", self.city), ("county", self.county), ("sibling", self.sibling)):
+            c = reg.code
+            bureau = org(f"{c}-CZJ", f"{reg.name}财政局", OrgKind.BUREAU, reg)
+            perf = org(f"{c}-CZJ-JXK", "绩效科", OrgKind.SECTION, reg, bureau)
+            budget = org(f"{c}-CZJ-YSK", "预算科", OrgKind.SECTION, reg, bureau)
+            edu_sec = org(f"{c}-CZJ-JKW", "教科文科", OrgKind.SECTION, reg, bureau)
+            agri_sec = org(f"{c}-CZJ-NYK", "农业科", OrgKind.SECTION, reg, bureau)
+            edu = org(f"{c}-JYJ", f"{reg.name}教育局", OrgKind.DEPARTMENT, reg, funding_section=edu_sec)
+            agri = org(f"{c}-NYJ", f"{reg.name}农业农村局", OrgKind.DEPARTMENT, reg, funding_section=agri_sec)
+            school = org(f"{c}-JYJ-01", f"{reg.name}第一中学", OrgKind.UNIT, reg, edu)
+            school2 = org(f"{c}-JYJ-02", f"{reg.name}实验小学", OrgKind.UNIT, reg, edu)
+            farm = org(f"{c}-NYJ-01", f"{reg.name}农业技术推广中心", OrgKind.UNIT, reg, agri)
+            self.orgs[key] = dict(bureau=bureau, perf=perf, budget=budget, edu_sec=edu_sec, agri_sec=agri_sec,
+                                  edu=edu, agri=agri, school=school, school2=school2, farm=farm)
+            self.users[key] = dict(
+                perf=user(f"{key}_perf", Role.PERFORMANCE_OFFICE, organisation=perf),
+                budget=user(f"{key}_budget", Role.BUDGET_SECTION, region=reg),
+                funding=user(f"{key}_funding", Role.FUNDING_SECTION, organisation=edu_sec),
+                dept=user(f"{key}_dept", Role.DEPARTMENT, organisation=edu),
+                unit=user(f"{key}_unit", Role.UNIT, organisation=school),
+                oversight=user(f"{key}_oversight", Role.OVERSIGHT, region=reg),
+                agency=user(f"{key}_agency", Role.AGENCY, region=reg),
+            )
+        self.admin = User.objects.create_superuser("admin", password=PASSWORD)
+        self.projects = {}
+        for key in ("city", "county", "sibling"):
+            o = self.orgs[key]
+            self.projects[key] = dict(
+                school=project_year(o["school"], code=f"{key.upper()}-EDU-1", name=f"{key}学校校舍维修"),
+                school2=project_year(o["school2"], code=f"{key.upper()}-EDU-2", name=f"{key}课后服务"),
+                farm=project_year(o["farm"], code=f"{key.upper()}-AGR-1", name=f"{key}高标准农田建设",
+                                  amount="6000000"),
+            )
