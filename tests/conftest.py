@@ -1,8 +1,14 @@
 """Shared fixtures. Tests run against the database DATABASE_URL names (SQLite by default, PostgreSQL in CI)."""
 
 import pytest
+from django.conf import settings
 
 from .factories import World
+
+
+def pytest_configure(config):
+    # Password hashing at production strength costs ~0.3 s a user; tests build dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -56,6 +56,9 @@ class WorkflowRecord(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
+    def __str__(self):
+        return f"{self.action_label}: {self.from_state} → {self.to_state}"
+
 
 class TodoQuerySet(models.QuerySet):
     def open(self):

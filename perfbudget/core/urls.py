@@ -3,4 +3,6 @@ from django.urls import path
 from . import views
 
 app_name = "core"
-urlpatterns = []
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+]

@@ -1,1 +1,87 @@
-"""Views."""
+"""Shared views: the inbox (待办), object history, and generic list/detail mixins for every app."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from . import history
+from .http import file_response
+from .models import TodoItem
+
+
+class ScopedListMixin(LoginRequiredMixin):
+    """A list built from `model.objects.visible_to(user)`, filtered by one FilterSet, shown as a sortable table."""
+
+    model = None
+    filterset_class = None
+    table_class = None
+    paginate_by = 50
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_filterset(self):
+        qs = self.base_queryset()
+        return self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        table = self.table_class(qs, request=self.request)
+        per_page = self.request.GET.get("per_page", self.paginate_by)
+        try:
+            per_page = max(10, min(int(per_page), 500))
+        except (TypeError, ValueError):
+            per_page = self.paginate_by
+        RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
+        context.update(filter=filterset, table=table, querystring=self.request.GET.urlencode())
+        return context
+
+
+class ScopedObjectMixin(LoginRequiredMixin):
+    """Fetch the object through the scope; anything outside it is a 404, never a leak."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        obj = (queryset if queryset is not None else self.get_queryset()).filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise Http404(_("记录不存在或不在您的查看范围内。"))
+        return obj
+
+
+class InboxView(LoginRequiredMixin, TemplateView):
+    """我的待办: the home page after login, with counts per stage and deadlines."""
+
+    template_name = "core/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mine = TodoItem.objects.for_user(self.request.user)
+        open_items = mine.open()
+        today = timezone.localdate()
+        stage = self.request.GET.get("stage", "")
+        listed = open_items.filter(stage=stage) if stage else open_items
+        page = Paginator(listed.select_related("region", "organisation"), 30).get_page(self.request.GET.get("page"))
+        overdue = Count("id", filter=Q(due_date__lt=today))
+        counts = open_items.values("stage").annotate(total=Count("id"), overdue=overdue).order_by("stage")
+        done = mine.filter(closed_at__isnull=False).select_related("closed_by").order_by("-closed_at")[:10]
+        context.update(page=page, counts=list(counts), stage=stage, today=today, done=done,
+                       total_open=open_items.count())
+        return context
+
+
+def history_export(request, obj, title):
+    """The .xlsx export of one object's change log (the caller has fetched `obj` through the scope)."""
+    entries = history.change_entries(obj)
+    name = _("历史记录") + f"_{title}.xlsx"
+    return file_response(history.export_xlsx(title, entries), name)

@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "orgs"
-urlpatterns = []
+urlpatterns = [path("", views.OrganisationListView.as_view(), name="list")]

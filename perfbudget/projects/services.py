@@ -28,8 +28,8 @@ def apply_classification(py, requested_class=""):
     if py.abc_class == py.abc_computed:
         py.abc_override_reason = ""
     elif not py.abc_override_reason.strip():
-        raise ValidationError({"abc_override_reason": _("分级分类调整为%(cls)s类（规则计算为%(auto)s类），必须说明理由。")
-                               % {"cls": py.abc_class, "auto": py.abc_computed}})
+        message = _("分级分类调整为%(cls)s类（规则计算为%(auto)s类），必须说明理由。")
+        raise ValidationError({"abc_override_reason": message % {"cls": py.abc_class, "auto": py.abc_computed}})
     return result
 
 

@@ -3,4 +3,4 @@ from django.urls import path
 from . import views
 
 app_name = "rulesets"
-urlpatterns = []
+urlpatterns = [path("", views.RuleSetView.as_view(), name="list")]

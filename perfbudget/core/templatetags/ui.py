@@ -1,0 +1,23 @@
+"""Bootstrap rendering of form fields without a forms framework."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def bs(field, size=""):
+    """Render a bound field's widget with Bootstrap classes (form-select for selects, form-control otherwise)."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", "")
+    css = "form-select" if kind == "select" or widget.__class__.__name__.endswith("Select") else "form-control"
+    if kind in ("checkbox", "radio"):
+        css = "form-check-input"
+    if size:
+        css += f" {css.split()[0]}-{size}"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if css.startswith("form-select") and len(getattr(field.field, "choices", []) or []) > 15:
+        attrs["data-tom-select"] = "1"
+    return field.as_widget(attrs=attrs)

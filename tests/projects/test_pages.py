@@ -1,0 +1,90 @@
+"""The project library pages: list, filters, detail tabs, create, edit, workflow actions."""
+
+import pytest
+from django.urls import reverse
+
+from perfbudget.projects.models import ProjectYear
+
+
+def test_list_shows_only_scope_and_filters(world, login):
+    c = login(world.users["county"]["unit"])
+    r = c.get(reverse("projects:list"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "COUNTY-EDU-1" in html
+    assert "COUNTY-EDU-2" not in html  # another unit of the same department
+    assert "SIBLING" not in html and "CITY-" not in html
+
+
+def test_list_search_sort_paginate(world, login):
+    c = login(world.users["city"]["perf"])
+    r = c.get(reverse("projects:list"), {"q": "农田", "sort": "-initial_budget"})
+    html = r.content.decode()
+    assert "CITY-AGR-1" in html and "COUNTY-AGR-1" in html
+    assert "SIBLING-AGR-1" in html  # the city bureau sees every county below it
+    assert "CITY-EDU-1" not in html
+    r = c.get(reverse("projects:list"), {"status": "nonsense"})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("tab", ["info", "workflow", "history"])
+def test_detail_tabs(world, login, tab):
+    py = world.projects["county"]["school"]
+    c = login(world.users["county"]["dept"])
+    r = c.get(reverse("projects:detail", args=[py.pk]), {"tab": tab})
+    assert r.status_code == 200
+    assert py.project.name in r.content.decode()
+
+
+def test_detail_out_of_scope_is_404(world, login):
+    py = world.projects["sibling"]["school"]
+    c = login(world.users["county"]["perf"])
+    assert c.get(reverse("projects:detail", args=[py.pk])).status_code == 404
+    assert c.get(reverse("projects:history_export", args=[py.pk])).status_code == 404
+
+
+def test_create_edit_and_history(world, login):
+    u = world.users["county"]["unit"]
+    c = login(u)
+    form = {
+        "code": "new-001", "name": "校园安全设施改造", "unit": world.orgs["county"]["school"].code, "year": 2026,
+        "budget_type": "general", "function_class": "2050201", "project_class": "specific", "special_fund": "False",
+        "key_work": "False", "is_new": "True", "start_year": 2026, "end_year": 2027, "initial_budget": "1500000",
+        "adjusted_budget": "", "abc_class": "", "abc_override_reason": "", "description": "",
+    }
+    r = c.post(reverse("projects:create"), form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    py = ProjectYear.objects.get(project__code="NEW-001")
+    assert py.abc_class == "B" and "全国默认" in py.abc_ruleset
+    # Override the class without a reason: refused with a Chinese message.
+    r = c.post(reverse("projects:edit", args=[py.pk]), {**form, "abc_class": "A"})
+    assert r.status_code == 200 and "必须说明理由" in r.content.decode()
+    r = c.post(reverse("projects:edit", args=[py.pk]), {**form, "abc_class": "A", "abc_override_reason": "县委重点"})
+    assert r.status_code == 302
+    py.refresh_from_db()
+    assert py.abc_class == "A" and py.abc_computed == "B" and py.abc_overridden
+    r = c.get(reverse("projects:detail", args=[py.pk]), {"tab": "history"})
+    assert "县委重点" in r.content.decode()
+    r = c.get(reverse("projects:history_export", args=[py.pk]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_create_for_unit_out_of_scope_refused(world, login):
+    c = login(world.users["county"]["unit"])
+    form = {
+        "code": "X-1", "name": "越权项目", "unit": world.orgs["sibling"]["school"].code, "year": 2026,
+        "budget_type": "general", "function_class": "2050201", "project_class": "specific", "special_fund": "False",
+        "key_work": "False", "is_new": "True", "start_year": 2026, "end_year": 2026, "initial_budget": "100",
+    }
+    r = c.post(reverse("projects:create"), form)
+    assert r.status_code == 200 and "不在您的管理范围内" in r.content.decode()
+    assert not ProjectYear.objects.filter(project__code="X-1").exists()
+
+
+def test_pages_render_for_every_role(world, client):
+    for key in ("city", "county"):
+        for role, user in world.users[key].items():
+            client.force_login(user)
+            for name in ("core:inbox", "projects:list", "rulesets:list", "orgs:list"):
+                r = client.get(reverse(name))
+                assert r.status_code == 200, (role, name)
