@@ -15,6 +15,7 @@ from perfbudget.orgs.models import FiscalYear, Region
 from .definitions import DEFINITIONS
 from .models import RuleSet
 from .services import resolve, revise
+from .validation import clean_value
 
 
 def _display(definition, value):
@@ -23,6 +24,14 @@ def _display(definition, value):
     if definition.kind == "bool":
         return "是" if value else "否"
     return value
+
+
+def clean_or_raw(definition, raw):
+    """The cleaned value when it is valid (so "80%" equals 0.8), else the raw text (validated on save)."""
+    try:
+        return clean_value(definition, raw)
+    except ValidationError:
+        return raw
 
 
 class RuleSetView(LoginRequiredMixin, TemplateView):
@@ -81,13 +90,11 @@ class RuleSetView(LoginRequiredMixin, TemplateView):
         inherited = resolve(region.parent, year) if region.parent_id else resolve(None, year)
         overrides, posted = {}, {}
         for d in DEFINITIONS:
-            raw = request.POST.get(d.key)
-            if d.kind == "bool":
-                raw = "1" if raw else "0"
+            raw = request.POST.get(d.key)  # a checkbox posts a hidden "0" before it, so unchecked reads "0"
             if raw is None:
                 continue
             posted[d.key] = raw
-            if str(raw).strip() != str(_display(d, inherited.values[d.key])) or request.POST.get(f"keep:{d.key}"):
+            if _display(d, clean_or_raw(d, raw)) != _display(d, inherited.values[d.key]):
                 overrides[d.key] = raw
         try:
             rs = revise(region, year, overrides, request.user, note=request.POST.get("note", ""))
