@@ -5,10 +5,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from perfbudget.orgs.choices import OrgKind
-from perfbudget.orgs.models import Organisation, Region
+from perfbudget.orgs.models import FiscalYear, Organisation, Region
 
 from .choices import AbcClass, BudgetType, ProjectClass, ProjectStatus
 from .models import ProjectYear
+
+ALL = _("全部")
+
+
+def _years():
+    return [(y, f"{y}年") for y in FiscalYear.objects.values_list("year", flat=True)]
 
 
 def _regions(request):
@@ -24,17 +30,17 @@ class ProjectYearFilterSet(django_filters.FilterSet):
     """Filters: year, region (and the regions below), department, budget type, class, status; text search."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = django_filters.ChoiceFilter(label=_("年度"), choices=[], empty_label=ALL)
     region = django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
-                                              method="in_region")
+                                              method="in_region", empty_label=ALL)
     department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
-                                                  field_name="project__department")
+                                                  field_name="project__department", empty_label=ALL)
     budget_type = django_filters.ChoiceFilter(label=_("预算类型"), choices=BudgetType.choices,
-                                              field_name="project__budget_type")
+                                              field_name="project__budget_type", empty_label=ALL)
     project_class = django_filters.ChoiceFilter(label=_("项目类别"), choices=ProjectClass.choices,
-                                                field_name="project__project_class")
-    abc_class = django_filters.ChoiceFilter(label=_("分级分类"), choices=AbcClass.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectStatus.choices)
+                                                field_name="project__project_class", empty_label=ALL)
+    abc_class = django_filters.ChoiceFilter(label=_("分级分类"), choices=AbcClass.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProjectStatus.choices, empty_label=ALL)
     function_code = django_filters.CharFilter(label=_("功能科目"), field_name="project__function_class__code",
                                               lookup_expr="startswith")
     special_fund = django_filters.BooleanFilter(label=_("专项资金"), field_name="project__special_fund")
@@ -42,6 +48,10 @@ class ProjectYearFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProjectYear
         fields = ["q", "year", "region", "department", "budget_type", "project_class", "abc_class", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = _years()
 
     def search(self, queryset, name, value):
         """Full-text search on name and code (every whitespace-separated term must match)."""

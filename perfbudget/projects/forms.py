@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from perfbudget.core.fields import MoneyField
 from perfbudget.orgs.choices import OrgKind
 from perfbudget.orgs.models import FiscalYear, Organisation
 
@@ -36,8 +37,8 @@ class ProjectYearForm(forms.Form):
                                     initial=True)
     start_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
     end_year = forms.IntegerField(label=_("终止年度"), min_value=2000, max_value=2100)
-    initial_budget = forms.DecimalField(label=_("年初预算数(元)"), min_value=Decimal(0), **MONEY)
-    adjusted_budget = forms.DecimalField(label=_("调整后预算数(元)"), min_value=Decimal(0), required=False, **MONEY)
+    initial_budget = MoneyField(label=_("年初预算数(元)"), min_value=Decimal(0), **MONEY)
+    adjusted_budget = MoneyField(label=_("调整后预算数(元)"), min_value=Decimal(0), required=False, **MONEY)
     abc_class = forms.ChoiceField(label=_("分级分类"), choices=[("", _("按规则自动计算"))] + AbcClass.choices,
                                   required=False)
     abc_override_reason = forms.CharField(label=_("调整分类理由"), max_length=300, required=False)

@@ -18,6 +18,7 @@ def bs(field, size=""):
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}
-    if css.startswith("form-select") and len(getattr(field.field, "choices", []) or []) > 15:
+    choices = getattr(widget, "choices", None) or []
+    if css.startswith("form-select") and len(list(choices)) > 15:
         attrs["data-tom-select"] = "1"
     return field.as_widget(attrs=attrs)
