@@ -45,7 +45,10 @@ class MoneyField(forms.DecimalField):
             number = parse_amount(value)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid")
-        return None if number is None else super().to_python(str(number))
+        value = None if number is None else super().to_python(str(number))
+        if value is not None and self.decimal_places is not None and value.as_tuple().exponent >= -self.decimal_places:
+            value = value.quantize(Decimal(1).scaleb(-self.decimal_places))  # 1100000 → 1100000.00, as stored
+        return value
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

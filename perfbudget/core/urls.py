@@ -5,4 +5,5 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
+    path("history/<str:app_label>/<str:model>/<int:pk>/", views.ObjectHistoryView.as_view(), name="history"),
 ]

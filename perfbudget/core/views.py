@@ -1,9 +1,11 @@
 """Shared views: the inbox (待办), object history, and generic list/detail mixins for every app."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -80,8 +82,41 @@ class InboxView(LoginRequiredMixin, TemplateView):
         return context
 
 
-def history_export(request, obj, title):
-    """The .xlsx export of one object's change log (the caller has fetched `obj` through the scope)."""
-    entries = history.change_entries(obj)
-    name = _("历史记录") + f"_{title}.xlsx"
-    return file_response(history.export_xlsx(title, entries), name)
+class ObjectHistoryView(LoginRequiredMixin, TemplateView):
+    """历史记录 of any scoped, change-logged object; `?export=xlsx` downloads it."""
+
+    template_name = "core/history.html"
+
+    def get_object(self):
+        from auditlog.registry import auditlog
+
+        ct = ContentType.objects.filter(app_label=self.kwargs["app_label"], model=self.kwargs["model"]).first()
+        model = ct.model_class() if ct else None
+        if model is None or not auditlog.contains(model) or not hasattr(model.objects, "visible_to"):
+            raise Http404(_("该类记录没有历史记录。"))
+        obj = model.objects.visible_to(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise Http404(_("记录不存在或不在您的查看范围内。"))
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if request.GET.get("export") == "xlsx":
+            title = str(obj)
+            return file_response(history.export_xlsx(title, history.change_entries(obj)),
+                                 _("历史记录") + f"_{title}.xlsx")
+        return self.render_to_response(self.get_context_data(object=obj, **history_context(obj)))
+
+
+def history_url(obj):
+    return reverse("core:history", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+
+
+def history_context(*objects, limit=200):
+    """Template context of the change-log partial (core/_history.html) for one or more objects."""
+    entries = history.change_entries(*objects)[:limit]
+    return {
+        "change_entries": [{"entry": e, "action": history.ACTION_LABELS.get(e.action, e.action),
+                            "rows": history.describe(e)} for e in entries],
+        "history_export_url": history_url(objects[0]) + "?export=xlsx",
+    }

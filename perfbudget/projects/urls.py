@@ -9,5 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProjectFormView.as_view(), name="edit"),
     path("<int:pk>/transition/", views.ProjectTransitionView.as_view(), name="transition"),
-    path("<int:pk>/history.xlsx", views.ProjectHistoryExportView.as_view(), name="history_export"),
 ]

@@ -4,13 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from perfbudget.core import history
-from perfbudget.core.views import ScopedListMixin, ScopedObjectMixin, history_export
+from perfbudget.core.views import ScopedListMixin, ScopedObjectMixin, history_context
 from perfbudget.core.workflow import WorkflowError
 from perfbudget.core.workflow import history as workflow_history
 from perfbudget.core.workflow import transition as run_transition
@@ -57,27 +55,16 @@ class ProjectDetailView(ScopedObjectMixin, DetailView):
         for r in records:
             r.from_label = PROJECT_WORKFLOW.label_of(r.from_state)
             r.to_label = PROJECT_WORKFLOW.label_of(r.to_state)
-        entries = history.change_entries(py, py.project)[:200]
+        context.update(history_context(py, py.project))
         context.update(
             transitions=PROJECT_WORKFLOW.available(py, user),
             workflow_records=records,
-            change_entries=[{"entry": e, "action": history.ACTION_LABELS.get(e.action, e.action),
-                             "rows": history.describe(e)} for e in entries],
-            history_export_url=reverse("projects:history_export", args=[py.pk]),
             can_edit=can_edit(py, user),
             other_years=ProjectYear.objects.visible_to(user).filter(project=py.project).exclude(pk=py.pk)
             .order_by("year"),
             tab=self.request.GET.get("tab", "info"),
         )
         return context
-
-
-class ProjectHistoryExportView(ScopedObjectMixin, View):
-    model = ProjectYear
-
-    def get(self, request, pk):
-        py = self.get_object()
-        return history_export(request, py, f"{py.project.code}_{py.year}")
 
 
 class ProjectFormView(LoginRequiredMixin, FormView):

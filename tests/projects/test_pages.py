@@ -40,7 +40,9 @@ def test_detail_out_of_scope_is_404(world, login):
     py = world.projects["sibling"]["school"]
     c = login(world.users["county"]["perf"])
     assert c.get(reverse("projects:detail", args=[py.pk])).status_code == 404
-    assert c.get(reverse("projects:history_export", args=[py.pk])).status_code == 404
+    url = reverse("core:history", args=["projects", "projectyear", py.pk])
+    assert c.get(url).status_code == 404
+    assert c.get(url, {"export": "xlsx"}).status_code == 404
 
 
 def test_create_edit_and_history(world, login):
@@ -65,7 +67,7 @@ def test_create_edit_and_history(world, login):
     assert py.abc_class == "A" and py.abc_computed == "B" and py.abc_overridden
     r = c.get(reverse("projects:detail", args=[py.pk]), {"tab": "history"})
     assert "县委重点" in r.content.decode()
-    r = c.get(reverse("projects:history_export", args=[py.pk]))
+    r = c.get(reverse("core:history", args=["projects", "projectyear", py.pk]), {"export": "xlsx"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
