@@ -75,3 +75,19 @@ def save_project_year(user, data, instance=None):
     py.save()
     assert_in_scope(py, user, CHANGE)
     return py
+
+
+@transaction.atomic
+def delete_project_year(user, py):
+    """Delete a draft (never one that entered review); the project goes too when it has no other year."""
+    py = ProjectYear.objects.select_for_update().select_related("project").get(pk=py.pk)
+    if py.status != ProjectStatus.DRAFT or not can_edit(py, user):
+        raise PermissionDenied(_("只能删除本单位尚未提交的草稿项目。"))
+    from perfbudget.core.workflow import history
+
+    if history(py).exists():
+        raise PermissionDenied(_("该项目已有流转记录，不能删除，可在退回后修改。"))
+    project = py.project
+    py.delete()
+    if not project.years.exists():
+        project.delete()

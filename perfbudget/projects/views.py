@@ -18,7 +18,7 @@ from perfbudget.orgs.models import Organisation
 from .filtersets import ProjectYearFilterSet
 from .forms import ProjectYearForm
 from .models import ProjectYear
-from .services import can_edit, save_project_year
+from .services import can_edit, delete_project_year, save_project_year
 from .tables import ProjectYearTable
 from .workflow import PROJECT_WORKFLOW
 
@@ -137,3 +137,17 @@ class ProjectTransitionView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("操作成功：项目当前状态为「%(s)s」。") % {"s": py.get_status_display()})
         return redirect("projects:detail", pk=py.pk)
+
+
+class ProjectDeleteView(LoginRequiredMixin, View):
+    """POST: delete a draft project-year (the change log keeps a full copy)."""
+
+    def post(self, request, pk):
+        py = get_object_or_404(ProjectYear.objects.visible_to(request.user, "change"), pk=pk)
+        try:
+            delete_project_year(request.user, py)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("projects:detail", pk=pk)
+        messages.success(request, _("草稿项目已删除。"))
+        return redirect("projects:list")

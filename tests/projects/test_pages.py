@@ -90,3 +90,32 @@ def test_pages_render_for_every_role(world, client):
             for name in ("core:inbox", "projects:list", "rulesets:list", "orgs:list"):
                 r = client.get(reverse(name))
                 assert r.status_code == 200, (role, name)
+
+
+def test_delete_draft_only(world, login):
+    from auditlog.models import LogEntry
+
+    from perfbudget.core.workflow import transition
+    from perfbudget.projects.models import Project
+    from perfbudget.projects.workflow import PROJECT_WORKFLOW
+
+    unit = world.users["county"]["unit"]
+    c = login(unit)
+    py = world.projects["county"]["school"]
+    pk, project_pk = py.pk, py.project.pk
+    # Another unit's draft: not in the change scope.
+    other = world.projects["county"]["school2"]
+    assert c.post(reverse("projects:delete", args=[other.pk])).status_code == 404
+    # Once submitted it cannot be deleted.
+    transition(py, PROJECT_WORKFLOW, "submit", unit)
+    r = c.post(reverse("projects:delete", args=[pk]), follow=True)
+    assert "不能删除" in r.content.decode() or "只能删除" in r.content.decode()
+    assert ProjectYear.objects.filter(pk=pk).exists()
+    fresh = world.projects["county"]["farm"]
+    c = login(world.users["county"]["budget"])
+    r = c.post(reverse("projects:delete", args=[fresh.pk]))
+    assert r.status_code == 302 and not ProjectYear.objects.filter(pk=fresh.pk).exists()
+    assert not Project.objects.filter(pk=fresh.project.pk).exists()
+    gone = LogEntry.objects.filter(action=LogEntry.Action.DELETE, content_type__model="projectyear").get()
+    assert gone.serialized_data and gone.actor == world.users["county"]["budget"]
+    assert Project.objects.filter(pk=project_pk).exists()
