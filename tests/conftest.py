@@ -11,10 +11,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the standard world once per test database; each test runs in a transaction over it."""
+    with django_db_blocker.unblock():
+        World.get()
+
+
 @pytest.fixture
 def world(db):
-    """The standard little region tree with one user per role at city and both counties."""
-    return World()
+    """The standard little region tree with one user per role at city and both counties (fresh objects)."""
+    return World.get()
 
 
 @pytest.fixture

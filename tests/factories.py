@@ -47,24 +47,44 @@ def project_year(unit, year=2025, amount="1200000.00", status="draft", code=None
     return py
 
 
+LEVELS = (("city", "640300"), ("county", "640323"), ("sibling", "640324"))
+ORG_KEYS = {  # key -> code suffix after the region code
+    "bureau": "CZJ", "perf": "CZJ-JXK", "budget": "CZJ-YSK", "edu_sec": "CZJ-JKW", "agri_sec": "CZJ-NYK",
+    "edu": "JYJ", "agri": "NYJ", "school": "JYJ-01", "school2": "JYJ-02", "farm": "NYJ-01",
+}
+USER_ROLES = ("perf", "budget", "funding", "dept", "unit", "oversight", "agency")
+PROJECT_KEYS = {"school": "EDU-1", "school2": "EDU-2", "farm": "AGR-1"}
+
+
 class World:
     """A city (with its own level) and two counties, each with a finance bureau, sections, departments, units
-    and one user per role: enough to test every scope rule, siblings included."""
+    and one user per role: enough to test every scope rule, siblings included.
 
-    def __init__(self):
+    The rows are built once per test database (`World.build`, from the session fixture) and each test gets
+    fresh Python objects loaded from them (`World.load`), so no test sees another's in-memory changes.
+    """
+
+    @classmethod
+    def get(cls):
+        """The world of this database: loaded when it is there, built first when it is not."""
+        if not Region.objects.filter(code="640324").exists():
+            cls.build()
+        return cls.load()
+
+    @staticmethod
+    def build():
         for y in (2025, 2026):
             FiscalYear.objects.get_or_create(year=y)
-        self.province = region("640000", "宁夏回族自治区", RegionLevel.PROVINCE)
-        self.city = region("640300", "吴忠市", RegionLevel.CITY, self.province)
-        self.county = region("640323", "盐池县", RegionLevel.COUNTY, self.city)
-        self.sibling = region("640324", "同心县", RegionLevel.COUNTY, self.city)
-        self.users = {}
-        self.orgs = {}
-        for key, reg in (("city", self.city), ("county", self.county), ("sibling", self.sibling)):
+        province = region("640000", "宁夏回族自治区", RegionLevel.PROVINCE)
+        city = region("640300", "吴忠市", RegionLevel.CITY, province)
+        region("640323", "盐池县", RegionLevel.COUNTY, city)
+        region("640324", "同心县", RegionLevel.COUNTY, city)
+        for key, code in LEVELS:
+            reg = Region.objects.get(code=code)
             c = reg.code
             bureau = org(f"{c}-CZJ", f"{reg.name}财政局", OrgKind.BUREAU, reg)
             perf = org(f"{c}-CZJ-JXK", "绩效科", OrgKind.SECTION, reg, bureau)
-            budget = org(f"{c}-CZJ-YSK", "预算科", OrgKind.SECTION, reg, bureau)
+            org(f"{c}-CZJ-YSK", "预算科", OrgKind.SECTION, reg, bureau)
             edu_sec = org(f"{c}-CZJ-JKW", "教科文科", OrgKind.SECTION, reg, bureau)
             agri_sec = org(f"{c}-CZJ-NYK", "农业科", OrgKind.SECTION, reg, bureau)
             edu = org(f"{c}-JYJ", f"{reg.name}教育局", OrgKind.DEPARTMENT, reg, funding_section=edu_sec)
@@ -72,24 +92,31 @@ class World:
             school = org(f"{c}-JYJ-01", f"{reg.name}第一中学", OrgKind.UNIT, reg, edu)
             school2 = org(f"{c}-JYJ-02", f"{reg.name}实验小学", OrgKind.UNIT, reg, edu)
             farm = org(f"{c}-NYJ-01", f"{reg.name}农业技术推广中心", OrgKind.UNIT, reg, agri)
-            self.orgs[key] = dict(bureau=bureau, perf=perf, budget=budget, edu_sec=edu_sec, agri_sec=agri_sec,
-                                  edu=edu, agri=agri, school=school, school2=school2, farm=farm)
-            self.users[key] = dict(
-                perf=user(f"{key}_perf", Role.PERFORMANCE_OFFICE, organisation=perf),
-                budget=user(f"{key}_budget", Role.BUDGET_SECTION, region=reg),
-                funding=user(f"{key}_funding", Role.FUNDING_SECTION, organisation=edu_sec),
-                dept=user(f"{key}_dept", Role.DEPARTMENT, organisation=edu),
-                unit=user(f"{key}_unit", Role.UNIT, organisation=school),
-                oversight=user(f"{key}_oversight", Role.OVERSIGHT, region=reg),
-                agency=user(f"{key}_agency", Role.AGENCY, region=reg),
-            )
-        self.admin = User.objects.create_superuser("admin", password=PASSWORD)
-        self.projects = {}
-        for key in ("city", "county", "sibling"):
-            o = self.orgs[key]
-            self.projects[key] = dict(
-                school=project_year(o["school"], code=f"{key.upper()}-EDU-1", name=f"{key}学校校舍维修"),
-                school2=project_year(o["school2"], code=f"{key.upper()}-EDU-2", name=f"{key}课后服务"),
-                farm=project_year(o["farm"], code=f"{key.upper()}-AGR-1", name=f"{key}高标准农田建设",
-                                  amount="6000000"),
-            )
+            user(f"{key}_perf", Role.PERFORMANCE_OFFICE, organisation=perf)
+            user(f"{key}_budget", Role.BUDGET_SECTION, region=reg)
+            user(f"{key}_funding", Role.FUNDING_SECTION, organisation=edu_sec)
+            user(f"{key}_dept", Role.DEPARTMENT, organisation=edu)
+            user(f"{key}_unit", Role.UNIT, organisation=school)
+            user(f"{key}_oversight", Role.OVERSIGHT, region=reg)
+            user(f"{key}_agency", Role.AGENCY, region=reg)
+            up = key.upper()
+            project_year(school, code=f"{up}-EDU-1", name=f"{key}学校校舍维修")
+            project_year(school2, code=f"{up}-EDU-2", name=f"{key}课后服务")
+            project_year(farm, code=f"{up}-AGR-1", name=f"{key}高标准农田建设", amount="6000000")
+        User.objects.create_superuser("admin", password=PASSWORD)
+
+    @classmethod
+    def load(cls):
+        w = cls.__new__(cls)
+        regions = Region.objects.in_bulk(["640000", "640300", "640323", "640324"], field_name="code")
+        w.province, w.city, w.county, w.sibling = (regions[c] for c in ("640000", "640300", "640323", "640324"))
+        orgs = Organisation.objects.select_related("region", "parent").in_bulk(field_name="code")
+        users = User.objects.in_bulk(field_name="username")
+        years = {py.project.code: py for py in ProjectYear.objects.select_related("project")}
+        w.orgs, w.users, w.projects = {}, {}, {}
+        for key, code in LEVELS:
+            w.orgs[key] = {k: orgs[f"{code}-{suffix}"] for k, suffix in ORG_KEYS.items()}
+            w.users[key] = {r: users[f"{key}_{r}"] for r in USER_ROLES}
+            w.projects[key] = {k: years[f"{key.upper()}-{suffix}"] for k, suffix in PROJECT_KEYS.items()}
+        w.admin = users["admin"]
+        return w

@@ -1,5 +1,19 @@
-"""The REST API router."""
+"""The REST API under /api/: token login and the routed view sets (namespace "api")."""
 
 from django.urls import path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = []
+from .auth import TokenObtainView
+from .views import OrganisationViewSet, ProjectYearViewSet, RegionViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("projects", ProjectYearViewSet, basename="project")
+router.register("regions", RegionViewSet, basename="region")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    *router.urls,
+]

@@ -8,7 +8,7 @@ from tests.factories import PASSWORD, World
 
 @pytest.fixture
 def world_live(transactional_db):
-    return World()
+    return World.get()
 
 
 def login(page, username):

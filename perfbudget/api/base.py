@@ -1,0 +1,136 @@
+"""The base of every API view set: querysets only through the scope, writes re-checked, the change log's actor.
+
+A view set names its `model`; `get_queryset()` is `model.objects.visible_to(user, action)` where the action is
+"view" for reads and "change" for writes (or what `scope_actions` says for a custom action), refined by
+`refine_queryset()` (select_related and the like). Writes run in one transaction and are re-checked through the
+scope before it commits, so a write that would leave the user's scope is rolled back (DESIGN.md, Scopes).
+"""
+
+import contextlib
+
+from auditlog.context import auditlog_value, set_actor
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS
+
+from perfbudget.core.scopes import CHANGE, VIEW, assert_in_scope
+
+from .pagination import StandardPagination
+
+
+@contextlib.contextmanager
+def acting_as(user, request):
+    """Record `user` as the actor of change-log entries written inside the block.
+
+    AuditlogMiddleware picks the actor before Django REST framework authenticates a token, so token requests
+    would be logged without one. `set_actor` leaves its own data in auditlog's context variable when it ends;
+    the middleware's data is put back so that the middleware can disconnect its own signal receiver afterwards.
+    """
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    remote = {"remote_addr": request.META.get("REMOTE_ADDR"), "remote_port": None}
+    if outer is not None:
+        remote = {"remote_addr": outer.get("remote_addr"), "remote_port": outer.get("remote_port")}
+    try:
+        with set_actor(user, **remote):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
+
+
+class AliasOrderingFilter(OrderingFilter):
+    """`?ordering=code,-year`: the view's `ordering_fields` maps public names to ORM lookups.
+
+    The primary key is appended so that pages never overlap or skip rows when the sort key has ties.
+    """
+
+    ordering_description = _("排序字段，逗号分隔，前加“-”表示降序。")
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        lookups = dict(getattr(view, "ordering_fields", None) or {})
+        terms = []
+        for term in ordering:
+            name = term.lstrip("-")
+            lookup = lookups.get(name, name)
+            terms.append(f"-{lookup}" if term.startswith("-") else lookup)
+        return queryset.order_by(*terms, "pk")
+
+    def get_schema_operation_parameters(self, view):
+        names = list(getattr(view, "ordering_fields", None) or {})
+        return [{
+            "name": self.ordering_param,
+            "required": False,
+            "in": "query",
+            "description": str(self.ordering_description),
+            "schema": {"type": "array", "items": {"type": "string", "enum": [
+                v for name in names for v in (name, f"-{name}")]}},
+            "explode": False,
+            "style": "form",
+        }]
+
+
+class ScopedViewSetMixin:
+    """Put first in the bases of every API view set (before a DRF `GenericViewSet` subclass)."""
+
+    model = None
+    # Scope action per view-set action when the HTTP method does not say it (e.g. a POST that only needs "view").
+    scope_actions: dict[str, str] = {}
+    pagination_class = StandardPagination
+    filter_backends = [DjangoFilterBackend, AliasOrderingFilter]
+    ordering_fields: dict[str, str] = {}
+
+    def get_scope_action(self):
+        if self.action in self.scope_actions:
+            return self.scope_actions[self.action]
+        return VIEW if self.request.method in SAFE_METHODS else CHANGE
+
+    def get_queryset(self):
+        qs = self.model.objects.visible_to(self.request.user, self.get_scope_action())
+        return self.refine_queryset(qs)
+
+    def refine_queryset(self, queryset):
+        """Hook for select_related/prefetch_related/annotate; never widen the scope here."""
+        return queryset
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            # Seen but not writable: say so (403) instead of pretending the row does not exist.
+            if self.get_scope_action() != VIEW:
+                lookup = self.lookup_url_kwarg or self.lookup_field
+                visible = self.model.objects.visible_to(self.request.user, VIEW)
+                if visible.filter(**{self.lookup_field: self.kwargs[lookup]}).exists():
+                    raise PermissionDenied(_("您只能查看该记录，无权修改。"))
+            # The same answer whether the row is missing or out of scope, and no model name in English.
+            raise NotFound(_("记录不存在或不在您的查看范围内。"))
+
+    def dispatch(self, request, *args, **kwargs):
+        with contextlib.ExitStack() as stack:
+            self._request_stack = stack
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            self._request_stack.enter_context(acting_as(request.user, request))
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            instance = serializer.save()
+            assert_in_scope(instance, self.request.user, CHANGE)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            instance = serializer.save()
+            assert_in_scope(instance, self.request.user, CHANGE)
