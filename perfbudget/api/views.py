@@ -1,7 +1,7 @@
 """API view sets: projects (one row per project and fiscal year), regions and organisations. Read-only for now;
 later issues add actions to these same view sets."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from perfbudget.orgs.models import Organisation, Region
@@ -11,10 +11,6 @@ from perfbudget.projects.models import ProjectYear
 from .base import ScopedViewSetMixin
 from .filtersets import OrganisationFilterSet, RegionFilterSet
 from .serializers import OrganisationSerializer, ProjectYearSerializer, RegionSerializer
-
-# The region filter works through a method, so drf-spectacular cannot tell its type: it takes a region code.
-extend_schema_field({"type": "string", "description": "区划代码（含其下级区划）"})(
-    ProjectYearFilterSet.base_filters["region"])
 
 
 @extend_schema_view(

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from perfbudget.orgs.choices import OrgKind
 from perfbudget.orgs.models import FiscalYear, Organisation, Region
@@ -31,8 +32,10 @@ class ProjectYearFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     year = django_filters.ChoiceFilter(label=_("年度"), choices=[], empty_label=ALL)
-    region = django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
-                                              method="in_region", empty_label=ALL)
+    # A method filter: the schema is told its type (a region code, the regions below included).
+    region = extend_schema_field({"type": "string", "description": "区划代码（含其下级区划）"})(
+        django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
+                                         method="in_region", empty_label=ALL))
     department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
                                                   field_name="project__department", empty_label=ALL)
     budget_type = django_filters.ChoiceFilter(label=_("预算类型"), choices=BudgetType.choices,
