@@ -31,7 +31,7 @@ class ProjectYearFilterSet(django_filters.FilterSet):
     """Filters: year, region (and the regions below), department, budget type, class, status; text search."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    year = django_filters.ChoiceFilter(label=_("年度"), choices=[], empty_label=ALL)
+    year = django_filters.ChoiceFilter(label=_("年度"), choices=_years, empty_label=ALL)
     # A method filter: the schema is told its type (a region code, the regions below included).
     region = extend_schema_field({"type": "string", "description": "区划代码（含其下级区划）"})(
         django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
@@ -51,10 +51,6 @@ class ProjectYearFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProjectYear
         fields = ["q", "year", "region", "department", "budget_type", "project_class", "abc_class", "status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = _years()
 
     def search(self, queryset, name, value):
         """Full-text search on name and code (every whitespace-separated term must match)."""

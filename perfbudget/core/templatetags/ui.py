@@ -18,7 +18,8 @@ def bs(field, size=""):
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}
-    choices = getattr(widget, "choices", None) or []
-    if css.startswith("form-select") and len(list(choices)) > 15:
+    # Count by iterating: django-filter's choice iterator has no len() for callable choices.
+    choices = getattr(widget, "choices", None)
+    if css.startswith("form-select") and choices is not None and sum(1 for _ in choices) > 15:
         attrs["data-tom-select"] = "1"
     return field.as_widget(attrs=attrs)

@@ -1,0 +1,8 @@
+"""Import/export tests write uploaded files into a throw-away media folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
