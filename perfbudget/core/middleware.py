@@ -34,3 +34,16 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class ChineseFirstMiddleware:
+    """Pages are Chinese unless the user chose English (language cookie); the browser's Accept-Language
+    is honoured only by the API, whose clients set it on purpose. Put it before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

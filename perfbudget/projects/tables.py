@@ -9,7 +9,7 @@ from perfbudget.core.templatetags.money import wan
 
 class ProjectYearTable(tables.Table):
     code = tables.Column(verbose_name=_("项目编码"), accessor="project__code", order_by=("project__code",),
-                         linkify=("projects:detail", {"pk": tables.A("pk")}))
+                         linkify=("projects:detail", {"pk": tables.A("pk")}), attrs={"td": {"class": "text-nowrap"}})
     name = tables.Column(verbose_name=_("项目名称"), accessor="project__name", order_by=("project__name",),
                          linkify=("projects:detail", {"pk": tables.A("pk")}))
     year = tables.Column(verbose_name=_("年度"))
@@ -25,11 +25,11 @@ class ProjectYearTable(tables.Table):
     initial_budget = tables.Column(verbose_name=_("年初预算(万元)"), attrs={"td": {"class": "money"}})
     adjusted_budget = tables.Column(verbose_name=_("调整后预算(万元)"), attrs={"td": {"class": "money"}},
                                     default="—")
-    abc_class = tables.Column(verbose_name=_("分类"))
+    abc_class = tables.Column(verbose_name=_("分类"), attrs={"td": {"class": "text-center"}})
     status = tables.Column(verbose_name=_("状态"))
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "project-table"}
+        attrs = {"class": "table table-sm table-hover align-middle small", "id": "project-table"}
         order_by = ("-year", "code")
         empty_text = _("没有符合条件的项目。")
 
@@ -41,6 +41,13 @@ class ProjectYearTable(tables.Table):
 
     def render_adjusted_budget(self, value):
         return wan(value)
+
+    def render_abc_class(self, record):
+        title = record.get_abc_class_display()
+        if record.abc_overridden:
+            title += f"（{_('规则计算为')}{record.abc_computed}）"
+        mark = "*" if record.abc_overridden else ""
+        return format_html('<span title="{}">{}{}</span>', title, record.abc_class, mark)
 
     def render_status(self, record):
         colours = {"accepted": "success", "returned": "danger", "draft": "secondary"}
