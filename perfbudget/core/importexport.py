@@ -27,11 +27,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -107,7 +110,7 @@ def display(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime | date):
@@ -128,7 +131,7 @@ def text(value, ctx=None):
 def code(value, ctx=None):
     """A code: full-width characters folded, and "2050201 学前教育" (a dropdown entry) reduced to its code."""
     if isinstance(value, bool):
-        raise CellError("应填写编码")
+        raise CellError(_("应填写编码"))
     value = _nfkc(text(value)).strip()
     return value.split()[0] if value else value
 
@@ -136,14 +139,14 @@ def code(value, ctx=None):
 def integer(value, ctx=None):
     """A whole number (a year): 2025, 2025.0, "２０２５", "2025年"."""
     if isinstance(value, bool):
-        raise CellError("应为整数")
+        raise CellError(_("应为整数"))
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
-            raise CellError("应为整数")
+            raise CellError(_("应为整数"))
         return str(int(value))
     value = re.sub(r"\s+", "", _nfkc(str(value))).removesuffix("年度").removesuffix("年")
     if not re.fullmatch(r"-?\d+", value):
-        raise CellError("应为整数（阿拉伯数字）")
+        raise CellError(_("应为整数（阿拉伯数字）"))
     return value
 
 
@@ -154,7 +157,7 @@ def amount(value, ctx=None):
     """An amount in 元, exactly: numbers, "1,200,000.00", "¥1200000", "1200000元", "120万"/"120万元" (×10000),
     full-width digits (parsed by `core.fields.parse_amount`, as on the page). "约100万", "一百万" are refused."""
     if isinstance(value, bool):
-        raise CellError("金额应为数字")
+        raise CellError(_("金额应为数字"))
     if isinstance(value, float):
         number = Decimal(repr(value))
         rounded = number.quantize(Decimal("0.01"))
@@ -162,9 +165,9 @@ def amount(value, ctx=None):
         return format(rounded if abs(number - rounded) < Decimal("0.000001") else number, "f")
     raw = re.sub(r"\s+", "", _nfkc(text(value))).lstrip("¥")
     if "," in raw and not _GROUPED.fullmatch(raw):
-        raise CellError("金额的千分位逗号位置不对（应如 1,200,000.00）")
+        raise CellError(_("金额的千分位逗号位置不对（应如 1,200,000.00）"))
     if re.search(r"[零〇一二三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]", raw):
-        raise CellError("金额应使用阿拉伯数字（如 1200000 或 120万），不能使用中文数字")
+        raise CellError(_("金额应使用阿拉伯数字（如 1200000 或 120万），不能使用中文数字"))
     try:
         number = parse_amount(raw)
     except ValueError as exc:
@@ -187,25 +190,41 @@ def boolean(value, ctx=None):
         return "True"
     if key in _FALSE:
         return "False"
-    raise CellError("应填写「是」或「否」")
+    raise CellError(_("应填写「是」或「否」"))
 
 
 def choice(choices, aliases=None):
-    """A parser accepting a choice by its code or its label (case and spaces ignored), plus `aliases`."""
+    """A parser accepting a choice by its code or its label (case and spaces ignored), plus `aliases`.
+
+    Labels are accepted in every language of the site (a template or export made in English imports for a
+    Chinese user and the other way round). The table is built on first use, not when the module is imported,
+    so that it does not depend on the language active at import time.
+    """
 
     def norm(s):
         return re.sub(r"\s+", "", _nfkc(str(s))).upper()
 
-    table = {norm(k): k for k, _label in choices}
-    table.update({norm(label): k for k, label in choices})
-    table.update({norm(a): k for a, k in (aliases or {}).items()})
-    labels = "、".join(str(label) for _k, label in choices)
+    def build():
+        table = {norm(k): k for k, _label in choices}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for k, label in choices:
+                    table.setdefault(norm(label), k)
+        with translation.override(settings.LANGUAGE_CODE):  # the source language wins any clash
+            table.update({norm(label): k for k, label in choices})
+        table.update({norm(a): k for a, k in (aliases or {}).items()})
+        return table
+
+    tables = []
 
     def parse(value, ctx=None):
+        if not tables:
+            tables.append(build())
         key = norm(text(value))
-        if key not in table:
-            raise CellError(f"应为以下之一：{labels}")
-        return table[key]
+        if key not in tables[0]:
+            labels = pgettext("list separator", "、").join(str(label) for _k, label in choices)
+            raise CellError(_("应为以下之一：%(labels)s") % {"labels": labels})
+        return tables[0][key]
 
     return parse
 
@@ -298,7 +317,8 @@ def build_template(spec, user):
         letter = get_column_letter(i)
         cell = ws.cell(row=1, column=i, value=col.header)
         _style_header(cell, REQUIRED_FILL if col.required else OPTIONAL_FILL)
-        note = ("必填。" if col.required else "选填。") + col.help
+        help_text = str(col.help)
+        note = (_("必填。") if col.required else _("选填。")) + help_text
         cell.comment = Comment(note, "PerfBudget", width=260, height=110)
         ws.column_dimensions[letter].width = col.width
         if col.number_format:
@@ -320,9 +340,10 @@ def build_template(spec, user):
             formula = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(values) + 1}"
         dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
                             showErrorMessage=True, errorStyle="stop" if col.strict_dropdown else "warning",
-                            errorTitle=col.header, error=f"请从下拉列表中选择「{col.header}」。",
-                            promptTitle=col.header, prompt=col.help[:250] if col.help else None,
-                            showInputMessage=bool(col.help))
+                            errorTitle=col.header,
+                            error=_("请从下拉列表中选择「%(column)s」。") % {"column": col.header},
+                            promptTitle=col.header, prompt=help_text[:250] if help_text else None,
+                            showInputMessage=bool(help_text))
         dv.add(f"{letter}2:{letter}1048576")
         ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 32
@@ -333,24 +354,26 @@ def build_template(spec, user):
 
 
 def _instructions_sheet(ws, spec):
-    ws["A1"] = f"{spec.title}导入模板填写说明"
+    ws["A1"] = _("%(title)s导入模板填写说明") % {"title": spec.title}
     ws["A1"].font = Font(bold=True, size=14)
     lines = [
-        f"1. 在「{spec.sheet_title}」工作表第2行起逐行填写，每行一条记录；第1行表头请勿修改（深蓝色为必填列）。",
-        "2. 带下拉箭头的列请从下拉列表中选择；金额以元为单位，可写 1200000、1,200,000.00 或 120万。",
-        "3. 导入时逐行校验，全部通过才写入；任何一行有错误则整个文件不导入，并给出错误报告（行号、列名、值、原因）。",
-        *spec.instructions,
+        _("1. 在「%(sheet)s」工作表第2行起逐行填写，每行一条记录；第1行表头请勿修改（深蓝色为必填列）。")
+        % {"sheet": spec.sheet_title},
+        _("2. 带下拉箭头的列请从下拉列表中选择；金额以元为单位，可写 1200000、1,200,000.00 或 120万。"),
+        _("3. 导入时逐行校验，全部通过才写入；"
+          "任何一行有错误则整个文件不导入，并给出错误报告（行号、列名、值、原因）。"),
+        *(str(line) for line in spec.instructions),
     ]
     for r, line in enumerate(lines, start=2):
         ws.cell(row=r, column=1, value=line)
     top = len(lines) + 3
-    for i, h in enumerate(("列名", "是否必填", "填写说明", "示例"), start=1):
+    for i, h in enumerate((_("列名"), _("是否必填"), _("填写说明"), _("示例")), start=1):
         _style_header(ws.cell(row=top, column=i, value=h), REQUIRED_FILL)
     for r, col in enumerate(spec.columns, start=top + 1):
         ws.cell(row=r, column=1, value=col.header)
-        ws.cell(row=r, column=2, value="必填" if col.required else "选填")
-        ws.cell(row=r, column=3, value=col.help).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=r, column=4, value=col.example).number_format = TEXT_FORMAT
+        ws.cell(row=r, column=2, value=_("必填") if col.required else _("选填"))
+        ws.cell(row=r, column=3, value=str(col.help)).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=4, value=str(col.example)).number_format = TEXT_FORMAT
     for letter, width in zip("ABCD", (22, 10, 70, 26), strict=True):
         ws.column_dimensions[letter].width = width
 
@@ -395,21 +418,22 @@ def _read_bytes(file):
 def check_xlsx(data):
     """Refuse, with one clear Chinese message, anything that is not an .xlsx workbook (judged by content)."""
     if not data or not data.strip():
-        raise ImportFileError("文件为空，请使用导入模板填写后再上传。")
+        raise ImportFileError(_("文件为空，请使用导入模板填写后再上传。"))
     if len(data) > MAX_BYTES:
-        raise ImportFileError(f"文件超过 {MAX_BYTES // 1024 // 1024}MB，请拆分后分批导入。")
+        raise ImportFileError(_("文件超过 %(n)sMB，请拆分后分批导入。") % {"n": MAX_BYTES // 1024 // 1024})
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError("这是旧版 Excel（.xls）或加密的文件，"
-                              "请在 Excel 中「另存为」.xlsx 格式（不设密码）后再导入。")
+        raise ImportFileError(_("这是旧版 Excel（.xls）或加密的文件，"
+                                "请在 Excel 中「另存为」.xlsx 格式（不设密码）后再导入。"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except zipfile.BadZipFile:
-        kind = "文本或 CSV 文件" if _looks_like_text(data) else "无法识别的文件"
-        raise ImportFileError(f"文件不是 Excel .xlsx 格式（看起来是{kind}），请使用导入模板（.xlsx）填写后上传。")
+        kind = _("文本或 CSV 文件") if _looks_like_text(data) else _("无法识别的文件")
+        raise ImportFileError(_("文件不是 Excel .xlsx 格式（看起来是%(kind)s），请使用导入模板（.xlsx）填写后上传。")
+                              % {"kind": kind})
     if "xl/workbook.xml" not in names:
-        raise ImportFileError("文件不是 Excel .xlsx 工作簿（可能是 Word、WPS 或其他压缩文件），"
-                              "请使用导入模板填写后上传。")
+        raise ImportFileError(_("文件不是 Excel .xlsx 工作簿（可能是 Word、WPS 或其他压缩文件），"
+                                "请使用导入模板填写后上传。"))
 
 
 def _looks_like_text(data):
@@ -436,9 +460,9 @@ def read_rows(spec, file):
         grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for damaged files
         logger.info("unreadable workbook: %s", exc)
-        raise ImportFileError("文件已损坏或无法读取，请用 Excel 打开检查后另存为 .xlsx 再导入。")
+        raise ImportFileError(_("文件已损坏或无法读取，请用 Excel 打开检查后另存为 .xlsx 再导入。"))
     if not any(any(not is_blank(v) for v in row) for row in grid):
-        raise ImportFileError("文件中没有任何内容，请使用导入模板填写后再上传。")
+        raise ImportFileError(_("文件中没有任何内容，请使用导入模板填写后再上传。"))
     header_index, mapping = _find_header(spec, grid)
     rows = []
     for index in range(header_index + 1, len(grid)):
@@ -447,9 +471,9 @@ def read_rows(spec, file):
             continue
         rows.append((index + 1, {f: raw[c] if c < len(raw) else None for c, f in mapping.items()}))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"文件超过 {MAX_ROWS} 行，请拆分后分批导入。")
+            raise ImportFileError(_("文件超过 %(n)s 行，请拆分后分批导入。") % {"n": MAX_ROWS})
     if not rows:
-        raise ImportFileError("文件中只有表头，没有数据行。")
+        raise ImportFileError(_("文件中只有表头，没有数据行。"))
     return Table(rows=rows, header_row=header_index + 1, sheet=name)
 
 
@@ -483,19 +507,22 @@ def _find_header(spec, grid):
             if key in ignored:
                 continue
             if key.endswith("(万元)") and key.removesuffix("(万元)") in keys:
-                problems.append(f"列「{display(value)}」以万元为单位，导入要求以元为单位：请将金额换算为元"
-                                f"（或在数字后加「万」），并将列名改为「{keys[key.removesuffix('(万元)')].header}」。")
+                problems.append(_("列「%(column)s」以万元为单位，导入要求以元为单位：请将金额换算为元"
+                                  "（或在数字后加「万」），并将列名改为「%(header)s」。")
+                                % {"column": display(value), "header": keys[key.removesuffix("(万元)")].header})
             else:
-                problems.append(f"无法识别的列「{display(value)}」，请使用导入模板中的列名。")
+                problems.append(_("无法识别的列「%(column)s」，请使用导入模板中的列名。") % {"column": display(value)})
             continue
         if col.field in seen:
-            problems.append(f"列「{col.header}」出现了两次（第{seen[col.field]}列和第{c + 1}列）。")
+            problems.append(_("列「%(column)s」出现了两次（第%(first)s列和第%(second)s列）。")
+                            % {"column": col.header, "first": seen[col.field], "second": c + 1})
             continue
         seen[col.field] = c + 1
         mapping[c] = col.field
     missing = [c.header for c in spec.columns if c.required and c.field not in seen]
     if missing:
-        problems.insert(0, "缺少必填列：" + "、".join(f"「{h}」" for h in missing) + "。请下载最新的导入模板。")
+        names = pgettext("list separator", "、").join(_("「%(column)s」") % {"column": h} for h in missing)
+        problems.insert(0, _("缺少必填列：%(columns)s。请下载最新的导入模板。") % {"columns": names})
     if problems:
         raise ImportFileError(*problems)
     return header_index, mapping
@@ -514,12 +541,13 @@ class RowError:
     reason: str
 
     def __str__(self):
-        where = f"第{self.row}行" if self.row else ""
+        where = _("第%(row)s行") % {"row": self.row} if self.row else ""
         if self.column:
-            where += f"「{self.column}」"
+            where += pgettext("error location", "「%(column)s」") % {"column": self.column}
         if self.value:
-            where += f"值「{self.value}」"
-        return f"{where}：{self.reason}" if where else self.reason
+            where += pgettext("error location", "值「%(value)s」") % {"value": self.value}
+        where = where.strip()
+        return _("%(where)s：%(reason)s") % {"where": where, "reason": self.reason} if where else self.reason
 
 
 @dataclass
@@ -541,7 +569,7 @@ class ImportResult:
     def add(self, row, column, value, reason):
         self.error_count += 1
         if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append(RowError(row, column, display(value), reason.strip().rstrip("。.")))
+            self.errors.append(RowError(row, column, display(value), str(reason).strip().rstrip("。.")))
 
     def as_dict(self):
         return {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -558,9 +586,9 @@ class ImportResult:
 
 def _form_reason(col, error):
     if col is not None and error.code in col.messages:
-        return col.messages[error.code]
+        return str(col.messages[error.code])
     if error.code == "required":
-        return "必填，不能为空"
+        return _("必填，不能为空")
     return " ".join(error.messages)
 
 
@@ -627,7 +655,8 @@ def _validate_row(spec, ctx, row_no, raw, result, update, seen):
         header = key_col.header if key_col else ""
         if key in seen:
             result.add(row_no, header, raw.get(spec.key_field),
-                       f"与第{seen[key]}行重复（{spec.key_label}相同），同一记录在文件中只能出现一次")
+                       _("与第%(row)s行重复（%(key)s相同），同一记录在文件中只能出现一次")
+                       % {"row": seen[key], "key": spec.key_label})
             return None
         seen[key] = row_no
         instance = spec.lookup(cleaned) if spec.lookup else None
@@ -635,7 +664,8 @@ def _validate_row(spec, ctx, row_no, raw, result, update, seen):
             label = "/".join(str(k) for k in key)
             if not update:
                 result.add(row_no, header, raw.get(spec.key_field),
-                           f"系统中已有该记录（{spec.key_label}：{label}）；如需按文件更新已有记录，请勾选「更新已有记录」后重新导入")
+                           _("系统中已有该记录（%(key)s：%(value)s）；如需按文件更新已有记录，请勾选「更新已有记录」后重新导入")
+                           % {"key": spec.key_label, "value": label})
                 return None
             unchanged = bool(spec.unchanged and spec.unchanged(instance, cleaned))
             reason = None if unchanged or not spec.can_update else spec.can_update(instance, ctx.user)
@@ -677,10 +707,10 @@ def _save_all(spec, user, valid, result, values):
                     for message in messages:
                         result.add(row_no, col.header if col else "", values.get((row_no, field_name)), message)
             except PermissionDenied as exc:
-                result.add(row_no, "", "", str(exc) or "无权保存该记录")
+                result.add(row_no, "", "", str(exc) or _("无权保存该记录"))
             except Exception as exc:  # any failure must undo the whole file, and say on which row it happened
                 logger.exception("import %s: row %s failed to save", spec.name, row_no)
-                result.add(row_no, "", "", f"保存失败：{exc}")
+                result.add(row_no, "", "", _("保存失败：%(error)s") % {"error": exc})
             else:
                 if instance is None:
                     result.created += 1
@@ -708,7 +738,8 @@ def run_import(spec, file, user, *, update=False, filename="", background_rows=B
         for message in exc.messages:
             result.add(None, "", "", message)
         return result
-    job = Job(kind=f"import:{spec.name}", title=f"导入{spec.title}：{filename}"[:200], total=len(table.rows),
+    title = _("导入%(title)s：%(filename)s") % {"title": spec.title, "filename": filename}
+    job = Job(kind=f"import:{spec.name}", title=title[:200], total=len(table.rows),
               created_by=user, params={"spec": spec.path, "update": bool(update), "filename": filename,
                                        "handler": "perfbudget.core.importexport.run_import_job"})
     if len(table.rows) > background_rows:
@@ -732,7 +763,7 @@ def _finish(job, result):
     job.finished_at = timezone.now()
     if result.errors:
         job.status = Job.Status.FAILED
-        job.error = f"校验未通过：共{result.error_count}处错误，未写入任何数据。"
+        job.error = _("校验未通过：共%(count)s处错误，未写入任何数据。") % {"count": result.error_count}
     else:
         job.status = Job.Status.SUCCEEDED
 
@@ -779,12 +810,13 @@ def error_report(errors):
     """The errors of an import as `.xlsx` bytes: 行号, 列名, 值, 错误原因."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "错误报告"
-    headers = ("行号", "列名", "值", "错误原因", "完整说明")
+    ws.title = _("错误报告")
+    headers = (_("行号"), _("列名"), _("值"), _("错误原因"), _("完整说明"))
     for i, h in enumerate(headers, start=1):
         _style_header(ws.cell(row=1, column=i, value=h), REQUIRED_FILL)
+    whole_file, whole_row = _("（整个文件）"), _("（整行）")
     for e in errors:
-        ws.append([e.row or "（整个文件）", e.column or "（整行）", e.value, e.reason, str(e)])
+        ws.append([e.row or whole_file, e.column or whole_row, e.value, e.reason, str(e)])
     for letter, width in zip("ABCDE", (12, 20, 30, 60, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .models import Job
@@ -30,8 +31,8 @@ def run_job(job_id):
         import_string(job.params["handler"])(job)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=f"任务执行出错：{exc}",
-                                             finished_at=timezone.now())
+        error = _("任务执行出错：%(error)s") % {"error": exc}
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error, finished_at=timezone.now())
         return Job.Status.FAILED
     job.refresh_from_db()
     if job.status == Job.Status.RUNNING:

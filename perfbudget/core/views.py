@@ -72,12 +72,15 @@ class InboxView(LoginRequiredMixin, TemplateView):
         open_items = mine.open()
         today = timezone.localdate()
         stage = self.request.GET.get("stage", "")
+        q = self.request.GET.get("q", "").strip()
         listed = open_items.filter(stage=stage) if stage else open_items
+        for term in q.split():
+            listed = listed.filter(title__icontains=term)
         page = Paginator(listed.select_related("region", "organisation"), 30).get_page(self.request.GET.get("page"))
         overdue = Count("id", filter=Q(due_date__lt=today))
         counts = open_items.values("stage").annotate(total=Count("id"), overdue=overdue).order_by("stage")
         done = mine.filter(closed_at__isnull=False).select_related("closed_by").order_by("-closed_at")[:10]
-        context.update(page=page, counts=list(counts), stage=stage, today=today, done=done,
+        context.update(page=page, counts=list(counts), stage=stage, q=q, today=today, done=done,
                        total_open=open_items.count())
         return context
 
