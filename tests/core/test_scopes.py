@@ -106,3 +106,20 @@ def test_create_in_a_unit_of_another_county_leaves_no_trace(world, client):
     r = client.post(reverse("projects:create"), form)
     assert r.status_code == 200
     assert not Project.objects.filter(code="Z-9").exists()
+
+
+@pytest.mark.parametrize("level,role", sorted(EXPECTED))
+def test_export_scope(world, client, level, role):
+    """The .xlsx export holds exactly the rows the user may see."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.users[level][role])
+    r = client.get(reverse("projects:export"))
+    if r.status_code == 403:
+        assert not EXPECTED[(level, role)][0]
+        return
+    assert r.status_code == 200
+    cells = {c.value for row in load_workbook(io.BytesIO(r.content)).active.iter_rows() for c in row}
+    assert {c for c in ALL if c in cells} == EXPECTED[(level, role)][0]
