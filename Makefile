@@ -23,7 +23,7 @@ STAGE := scripts/stage.sh
 NO_PG := env -u DATABASE_URL
 PYTEST_SUITE = $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
-.PHONY: help install assets migrate demo serve lint test clean distclean
+.PHONY: help install assets migrate demo serve run lint test clean distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo region, serve http://$(HOST):$(PORT)"
@@ -57,9 +57,15 @@ migrate: install
 demo: migrate
 	$(BIN)/perfbudget seed-demo
 	@echo "PerfBudget: http://$(HOST):$(PORT)/  (demo accounts: README.md, password demo-pass-2025)"
-	$(BIN)/perfbudget runserver $(HOST):$(PORT)
+	@$(MAKE) --no-print-directory run
 
 serve: migrate
+	@$(MAKE) --no-print-directory run
+
+# The web server and the background-job worker (large imports) together; Ctrl-C stops both.
+run:
+	@mkdir -p var; trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(BIN)/perfbudget db_worker --interval 1 >> var/db_worker.log 2>&1 & \
 	$(BIN)/perfbudget runserver $(HOST):$(PORT)
 
 lint: $(PY_STAMP)
