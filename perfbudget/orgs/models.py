@@ -29,6 +29,9 @@ class Region(BusinessModel):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["path"]
+        # Scope filters are prefix tests (path LIKE '/64/6403/%'); on PostgreSQL only a pattern-ops index
+        # serves them under a non-C collation. Other databases ignore the opclass.
+        indexes = [models.Index(fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return self.name
@@ -98,6 +101,7 @@ class Organisation(BusinessModel):
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["region__path", "path"]
+        indexes = [models.Index(fields=["path"], name="organisation_path_prefix", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return self.name
