@@ -50,12 +50,12 @@ class LoginRateThrottle(SimpleRateThrottle):
 
 @extend_schema(
     tags=["auth"],
-    summary="获取访问令牌",
-    description="用用户名和密码换取令牌；之后在每个请求的 `Authorization` 头中发送 `Token <令牌>`。"
-    "同一用户多次获取得到同一令牌。",
+    summary=_("获取访问令牌"),
+    description=_("用用户名和密码换取令牌；之后在每个请求的 `Authorization` 头中发送 `Token <令牌>`。"
+                  "同一用户多次获取得到同一令牌。"),
     request=TokenObtainSerializer,
-    responses={200: TokenSerializer, 400: OpenApiResponse(description="用户名或密码错误，或缺少字段。"),
-               429: OpenApiResponse(description="尝试过于频繁。")},
+    responses={200: TokenSerializer, 400: OpenApiResponse(description=_("用户名或密码错误，或缺少字段。")),
+               429: OpenApiResponse(description=_("尝试过于频繁。"))},
     auth=[],
 )
 class TokenObtainView(ObtainAuthToken):

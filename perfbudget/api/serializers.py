@@ -1,7 +1,8 @@
 """Representations of regions, organisations and project-years in the API (read-only for now).
 
 Related rows are flattened into `<relation>_code` / `<relation>_name` pairs, the way the import template and the
-list page name them, and every choice comes with its Chinese `<field>_label`. Amounts are decimal strings in 元.
+list page name them, and every choice comes with its `<field>_label` in the request's language (Chinese unless
+the caller sends `Accept-Language: en`). Amounts are decimal strings in 元.
 """
 
 from django.utils.text import format_lazy

@@ -1,6 +1,7 @@
 """API view sets: projects (one row per project and fiscal year), regions and organisations. Read-only for now;
 later issues add actions to these same view sets."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -14,9 +15,9 @@ from .serializers import OrganisationSerializer, ProjectYearSerializer, RegionSe
 
 
 @extend_schema_view(
-    list=extend_schema(summary="项目库列表",
-                       description="当前用户范围内的项目年度预算（一个项目在一个预算年度一行），可筛选、排序、分页。"),
-    retrieve=extend_schema(summary="项目年度预算详情", description="范围外或不存在的记录返回 404。"),
+    list=extend_schema(summary=_("项目库列表"),
+                       description=_("当前用户范围内的项目年度预算（一个项目在一个预算年度一行），可筛选、排序、分页。")),
+    retrieve=extend_schema(summary=_("项目年度预算详情"), description=_("范围外或不存在的记录返回 404。")),
 )
 @extend_schema(tags=["projects"])
 class ProjectYearViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -39,8 +40,8 @@ class ProjectYearViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="行政区划列表", description="当前用户可见的行政区划。"),
-    retrieve=extend_schema(summary="行政区划详情"),
+    list=extend_schema(summary=_("行政区划列表"), description=_("当前用户可见的行政区划。")),
+    retrieve=extend_schema(summary=_("行政区划详情")),
 )
 @extend_schema(tags=["regions"])
 class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -56,8 +57,8 @@ class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="机构列表", description="当前用户可见的财政局科室、主管部门、预算单位等机构。"),
-    retrieve=extend_schema(summary="机构详情"),
+    list=extend_schema(summary=_("机构列表"), description=_("当前用户可见的财政局科室、主管部门、预算单位等机构。")),
+    retrieve=extend_schema(summary=_("机构详情")),
 )
 @extend_schema(tags=["organisations"])
 class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
