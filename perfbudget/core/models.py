@@ -119,6 +119,12 @@ class TodoItem(models.Model):
         return self.title
 
     @property
+    def stage_label(self):
+        from .stages import stage_label
+
+        return stage_label(self.stage)
+
+    @property
     def is_overdue(self):
         return self.closed_at is None and self.due_date is not None and self.due_date < timezone.localdate()
 

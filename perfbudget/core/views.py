@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 from . import history
 from .http import file_response
 from .models import TodoItem
+from .stages import ORDER, stage_label
 
 
 class ScopedListMixin(LoginRequiredMixin):
@@ -78,9 +79,12 @@ class InboxView(LoginRequiredMixin, TemplateView):
             listed = listed.filter(title__icontains=term)
         page = Paginator(listed.select_related("region", "organisation"), 30).get_page(self.request.GET.get("page"))
         overdue = Count("id", filter=Q(due_date__lt=today))
-        counts = open_items.values("stage").annotate(total=Count("id"), overdue=overdue).order_by("stage")
+        counts = sorted(open_items.values("stage").annotate(total=Count("id"), overdue=overdue).order_by(),
+                        key=lambda c: ORDER.get(c["stage"], len(ORDER)))
+        for c in counts:
+            c["label"] = stage_label(c["stage"])
         done = mine.filter(closed_at__isnull=False).select_related("closed_by").order_by("-closed_at")[:10]
-        context.update(page=page, counts=list(counts), stage=stage, q=q, today=today, done=done,
+        context.update(page=page, counts=counts, stage=stage, q=q, today=today, done=done,
                        total_open=open_items.count())
         return context
 

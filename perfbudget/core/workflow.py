@@ -53,7 +53,7 @@ class Workflow:
     """A state machine over one model's `state_field`."""
 
     name: str
-    stage: str
+    stage: str  # a code of core.stages.STAGES
     transitions: list[Transition]
     state_labels: dict[str, str]
     todos: Callable = field(default=lambda obj, state: [])  # todos(obj, state) -> [Todo]

@@ -53,6 +53,15 @@ class Region(BusinessModel):
         return [by_code[c] for c in codes if c in by_code]
 
 
+def year_label(year):
+    """"2025年" in Chinese, "FY 2025" in English."""
+    return _("%(year)s年") % {"year": year}
+
+
+def year_choices():
+    return [(y, year_label(y)) for y in FiscalYear.objects.values_list("year", flat=True)]
+
+
 class FiscalYear(BusinessModel):
     """预算年度."""
 
@@ -70,7 +79,7 @@ class FiscalYear(BusinessModel):
         ordering = ["-year"]
 
     def __str__(self):
-        return f"{self.year}年"
+        return year_label(self.year)
 
 
 class Organisation(BusinessModel):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from perfbudget.orgs.choices import OrgKind
-from perfbudget.orgs.models import FiscalYear, Organisation, Region
+from perfbudget.orgs.models import Organisation, Region, year_choices
 
 from .choices import AbcClass, BudgetType, ProjectClass, ProjectStatus
 from .models import ProjectYear
@@ -15,7 +15,7 @@ ALL = _("全部")
 
 
 def _years():
-    return [(y, f"{y}年") for y in FiscalYear.objects.values_list("year", flat=True)]
+    return year_choices()
 
 
 def _regions(request):

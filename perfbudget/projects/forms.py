@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from perfbudget.core.fields import MoneyField
 from perfbudget.orgs.choices import OrgKind
-from perfbudget.orgs.models import FiscalYear, Organisation
+from perfbudget.orgs.models import Organisation, year_choices
 
 from .choices import AbcClass, BudgetType, ProjectClass
 from .models import MONEY, FunctionClass, Project
@@ -49,7 +49,7 @@ class ProjectYearForm(forms.Form):
         self.instance = instance
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organisation.objects.visible_to(user, "change").filter(kind=OrgKind.UNIT)
-        self.fields["year"].choices = [(y, f"{y}年") for y in FiscalYear.objects.values_list("year", flat=True)]
+        self.fields["year"].choices = year_choices()
         if instance is not None:
             self.fields["code"].disabled = True
 

@@ -37,7 +37,7 @@ def _todos(py, state):
 
 PROJECT_WORKFLOW = Workflow(
     name="project_library",
-    stage=str(_("项目库")),
+    stage="projects",
     state_labels=dict(S.choices),
     transitions=[
         Transition("submit", _("提交入库"), (S.DRAFT, S.RETURNED), S.DEPT_REVIEW, frozenset({Role.UNIT}),
