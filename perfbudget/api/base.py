@@ -8,7 +8,6 @@ scope before it commits, so a write that would leave the user's scope is rolled 
 
 import contextlib
 
-from auditlog.context import auditlog_value, set_actor
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -17,32 +16,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
 
+from perfbudget.core.audit import acting_as
 from perfbudget.core.scopes import CHANGE, VIEW, assert_in_scope
 
 from .pagination import StandardPagination
-
-
-@contextlib.contextmanager
-def acting_as(user, request):
-    """Record `user` as the actor of change-log entries written inside the block.
-
-    AuditlogMiddleware picks the actor before Django REST framework authenticates a token, so token requests
-    would be logged without one. `set_actor` leaves its own data in auditlog's context variable when it ends;
-    the middleware's data is put back so that the middleware can disconnect its own signal receiver afterwards.
-    """
-    try:
-        outer = auditlog_value.get()
-    except LookupError:
-        outer = None
-    remote = {"remote_addr": request.META.get("REMOTE_ADDR"), "remote_port": None}
-    if outer is not None:
-        remote = {"remote_addr": outer.get("remote_addr"), "remote_port": outer.get("remote_port")}
-    try:
-        with set_actor(user, **remote):
-            yield
-    finally:
-        if outer is not None:
-            auditlog_value.set(outer)
 
 
 class AliasOrderingFilter(OrderingFilter):
@@ -123,7 +100,7 @@ class ScopedViewSetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.user.is_authenticated:
-            self._request_stack.enter_context(acting_as(request.user, request))
+            self._request_stack.enter_context(acting_as(request.user, remote_addr=request.META.get("REMOTE_ADDR")))
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import acting_as
 from .middleware import current_request_id
 from .models import TodoItem, WorkflowRecord
 from .scopes import CHANGE
@@ -117,7 +118,8 @@ def transition(obj, workflow, action, user, comment="", expected_version=None, r
             if problem:
                 raise WorkflowError(str(problem))
         setattr(locked, workflow.state_field, t.target)
-        locked.save()
+        with acting_as(user):
+            locked.save()
         ct = ContentType.objects.get_for_model(model)
         role = next((g.role for g in user.grants if g.role in t.roles), "") if not user.is_superuser else "admin"
         record = WorkflowRecord.objects.create(
