@@ -71,3 +71,15 @@ def test_organisation_history_is_scoped(world, client):
     assert client.get(url).status_code == 404
     client.force_login(world.users["city"]["perf"])
     assert client.get(url).status_code == 200
+
+
+def test_workflow_step_outside_a_request_names_its_actor(world):
+    """Jobs and commands have no request: the change log still names who took the step."""
+    from perfbudget.core.workflow import transition
+    from perfbudget.projects.workflow import PROJECT_WORKFLOW
+
+    py = world.projects["county"]["school"]
+    transition(py, PROJECT_WORKFLOW, "submit", world.users["county"]["unit"])
+    entry = LogEntry.objects.get_for_object(py).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == world.users["county"]["unit"]
+    assert entry.changes_dict["status"] == ["draft", "dept_review"]
