@@ -15,6 +15,19 @@ from .models import MONEY, FunctionClass, Project
 YES_NO = [(True, _("是")), (False, _("否"))]
 
 
+def form_values(py):
+    """The form's values for a saved project-year (the edit page's initial data; the base of a revert)."""
+    p = py.project
+    return {
+        "code": p.code, "name": p.name, "unit": p.unit.code, "year": py.year, "budget_type": p.budget_type,
+        "function_class": p.function_class_id, "project_class": p.project_class, "special_fund": p.special_fund,
+        "key_work": p.key_work, "is_new": py.is_new, "start_year": p.start_year, "end_year": p.end_year,
+        "initial_budget": py.initial_budget, "adjusted_budget": py.adjusted_budget,
+        "abc_override_reason": py.abc_override_reason, "abc_class": py.abc_class if py.abc_overridden else "",
+        "description": p.description,
+    }
+
+
 class ProjectYearForm(forms.Form):
     """项目入库申报表. `user` limits the units offered (and accepted) to those in the user's scope."""
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProjectFormView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.ProjectDeleteView.as_view(), name="delete"),
+    path("<int:pk>/revert/<int:entry_id>/", views.ProjectRevertView.as_view(), name="revert"),
     path("<int:pk>/transition/", views.ProjectTransitionView.as_view(), name="transition"),
 ]

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -16,8 +18,9 @@ from perfbudget.orgs.choices import OrgKind
 from perfbudget.orgs.models import Organisation
 
 from .filtersets import ProjectYearFilterSet
-from .forms import ProjectYearForm
+from .forms import ProjectYearForm, form_values
 from .models import ProjectYear
+from .revert import entry_for, revert_entry
 from .services import can_edit, delete_project_year, save_project_year
 from .tables import ProjectYearTable
 from .workflow import PROJECT_WORKFLOW
@@ -55,11 +58,14 @@ class ProjectDetailView(ScopedObjectMixin, DetailView):
         for r in records:
             r.from_label = PROJECT_WORKFLOW.label_of(r.from_state)
             r.to_label = PROJECT_WORKFLOW.label_of(r.to_state)
+        editable = can_edit(py, user)
         context.update(history_context(py, py.project))
+        if editable:
+            context.update(revert_url_name="projects:revert", revert_object_pk=py.pk)
         context.update(
             transitions=PROJECT_WORKFLOW.available(py, user),
             workflow_records=records,
-            can_edit=can_edit(py, user),
+            can_edit=editable,
             other_years=ProjectYear.objects.visible_to(user).filter(project=py.project).exclude(pk=py.pk)
             .order_by("year"),
             tab=self.request.GET.get("tab", "info"),
@@ -87,15 +93,7 @@ class ProjectFormView(LoginRequiredMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs.update(user=self.request.user, instance=self.instance)
         if self.instance is not None:
-            p, py = self.instance.project, self.instance
-            kwargs["initial"] = {
-                "code": p.code, "name": p.name, "unit": p.unit.code, "year": py.year, "budget_type": p.budget_type,
-                "function_class": p.function_class_id, "project_class": p.project_class,
-                "special_fund": p.special_fund, "key_work": p.key_work, "is_new": py.is_new,
-                "start_year": p.start_year, "end_year": p.end_year, "initial_budget": py.initial_budget,
-                "adjusted_budget": py.adjusted_budget, "abc_override_reason": py.abc_override_reason,
-                "abc_class": py.abc_class if py.abc_overridden else "", "description": p.description,
-            }
+            kwargs["initial"] = form_values(self.instance)
         else:
             kwargs["initial"] = {"special_fund": False, "key_work": False, "is_new": True}
         return kwargs
@@ -137,6 +135,26 @@ class ProjectTransitionView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("操作成功：项目当前状态为「%(s)s」。") % {"s": py.get_status_display()})
         return redirect("projects:detail", pk=py.pk)
+
+
+class ProjectRevertView(LoginRequiredMixin, View):
+    """POST: undo one change-log entry of a project-year (or its project) through the edit page's rules."""
+
+    def post(self, request, pk, entry_id):
+        py = get_object_or_404(ProjectYear.objects.visible_to(request.user).with_related(), pk=pk)
+        entry = entry_for(py, entry_id)
+        if entry is None:
+            raise Http404(_("没有这条修改记录。"))
+        if not can_edit(py, request.user):
+            messages.error(request, _("当前状态下您不能修改该项目。"))
+        else:
+            try:
+                revert_entry(request.user, py, entry)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+            else:
+                messages.success(request, _("已撤销该次修改，恢复为修改前的值（本次撤销也已记入历史记录）。"))
+        return redirect(reverse("projects:detail", args=[pk]) + "?tab=history")
 
 
 class ProjectDeleteView(LoginRequiredMixin, View):

@@ -119,3 +119,62 @@ def test_delete_draft_only(world, login):
     gone = LogEntry.objects.filter(action=LogEntry.Action.DELETE, content_type__model="projectyear").get()
     assert gone.serialized_data and gone.actor == world.users["county"]["budget"]
     assert Project.objects.filter(pk=project_pk).exists()
+
+
+def test_undo_by_history(world, login):
+    from auditlog.models import LogEntry
+
+    unit = world.users["county"]["unit"]
+    c = login(unit)
+    py = world.projects["county"]["school"]
+    form = {
+        "code": py.project.code, "name": py.project.name, "unit": world.orgs["county"]["school"].code,
+        "year": py.year, "budget_type": "general", "function_class": "2050201", "project_class": "specific",
+        "special_fund": "False", "key_work": "False", "is_new": "True", "start_year": py.project.start_year,
+        "end_year": py.project.end_year, "initial_budget": "1200000", "description": "",
+    }
+    c.post(reverse("projects:edit", args=[py.pk]), {**form, "initial_budget": "7000000", "name": "改名后的项目"})
+    py.refresh_from_db()
+    assert py.initial_budget == 7000000 and py.abc_class == "A" and py.project.name == "改名后的项目"
+    budget_entry = LogEntry.objects.get_for_object(py).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    name_entry = LogEntry.objects.get_for_object(py.project).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    html = c.get(reverse("projects:detail", args=[py.pk]), {"tab": "history"}).content.decode()
+    assert f'data-revert="{budget_entry.pk}"' in html
+    r = c.post(reverse("projects:revert", args=[py.pk, budget_entry.pk]), follow=True)
+    assert "已撤销" in r.content.decode(), r.content.decode()[r.content.decode().find("alert"):][:400]
+    py.refresh_from_db()
+    assert py.initial_budget == 1200000 and py.abc_class == "B"  # the class follows the rules again
+    c.post(reverse("projects:revert", args=[py.pk, name_entry.pk]))
+    py.project.refresh_from_db()
+    assert py.project.name == world.projects["county"]["school"].project.name
+    undo = LogEntry.objects.get_for_object(py).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert undo.actor == unit and undo.changes_dict["initial_budget"] == ["7000000.00", "1200000.00"]
+    # An entry of another project cannot be used here; another user outside the scope gets 404.
+    other = world.projects["county"]["school2"]
+    assert c.post(reverse("projects:revert", args=[other.pk, budget_entry.pk])).status_code == 404
+    c = login(world.users["sibling"]["unit"])
+    assert c.post(reverse("projects:revert", args=[py.pk, budget_entry.pk])).status_code == 404
+
+
+def test_undo_refused_once_submitted(world, login):
+    from auditlog.models import LogEntry
+
+    from perfbudget.core.workflow import transition
+    from perfbudget.projects.workflow import PROJECT_WORKFLOW
+
+    unit = world.users["county"]["unit"]
+    c = login(unit)
+    py = world.projects["county"]["school"]
+    form = {
+        "code": py.project.code, "name": "新名称", "unit": world.orgs["county"]["school"].code, "year": py.year,
+        "budget_type": "general", "function_class": "2050201", "project_class": "specific", "special_fund": "False",
+        "key_work": "False", "is_new": "True", "start_year": py.project.start_year, "end_year": py.project.end_year,
+        "initial_budget": "1200000",
+    }
+    c.post(reverse("projects:edit", args=[py.pk]), form)
+    entry = LogEntry.objects.get_for_object(py.project).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    transition(py, PROJECT_WORKFLOW, "submit", unit)
+    r = c.post(reverse("projects:revert", args=[py.pk, entry.pk]), follow=True)
+    assert "不能修改" in r.content.decode()
+    py.project.refresh_from_db()
+    assert py.project.name == "新名称"
