@@ -3,6 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from perfbudget.orgs.access import ACCOUNT_VIEWER_ROLES, MANAGER_ROLES
 from perfbudget.orgs.choices import Role
 
 # (stage label, [(label, url name, roles allowed or None for everyone signed in)])
@@ -16,6 +17,9 @@ STAGES = [
     (_("系统设置"), [
         (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),
         (_("机构与区划"), "orgs:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION}),
+        (_("导入机构"), "orgs:import", MANAGER_ROLES),
+        (_("用户与授权"), "orgs:users", ACCOUNT_VIEWER_ROLES),
+        (_("导入用户"), "orgs:import_accounts", MANAGER_ROLES),
         (_("接口文档"), "swagger-ui", None),
     ]),
 ]

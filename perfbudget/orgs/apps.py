@@ -14,4 +14,4 @@ class OrgsConfig(AppConfig):
 
         for model in (models.Region, models.Organisation, models.RoleGrant, models.FiscalYear):
             auditlog.register(model, serialize_data=True)
-        auditlog.register(models.User, include_fields=["username", "display_name", "email", "is_active"])
+        auditlog.register(models.User, include_fields=["username", "display_name", "phone", "email", "is_active"])

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import views, views_accounts, views_import
 
 app_name = "orgs"
-urlpatterns = [path("", views.OrganisationListView.as_view(), name="list")]
+urlpatterns = [
+    path("", views.OrganisationListView.as_view(), name="list"),
+    path("import/", views_import.TableImportView.as_view(table="organisations"), name="import"),
+    path("import/template.xlsx", views_import.TemplateDownloadView.as_view(table="organisations"),
+         name="import_template"),
+    path("accounts/import/", views_import.TableImportView.as_view(table="accounts"), name="import_accounts"),
+    path("accounts/import/template.xlsx", views_import.TemplateDownloadView.as_view(table="accounts"),
+         name="import_accounts_template"),
+    path("import/jobs/<int:pk>/", views_import.ImportJobView.as_view(), name="import_job"),
+    path("import/jobs/<int:pk>/errors.xlsx", views_import.ImportErrorsView.as_view(), name="import_errors"),
+    path("export.xlsx", views_import.OrganisationExportView.as_view(), name="export"),
+    path("users/", views_accounts.UserListView.as_view(), name="users"),
+    path("password/", views_accounts.PasswordChangeView.as_view(), name="password_change"),
+]

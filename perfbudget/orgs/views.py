@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
+from .access import can_manage
 from .choices import OrgKind
 from .models import Organisation, Region
 
@@ -24,5 +25,6 @@ class OrganisationListView(LoginRequiredMixin, TemplateView):
             orgs = orgs.filter(kind=kind)
         orgs = orgs.annotate(project_count=Count("projects"))
         context.update(page=Paginator(orgs.order_by("region__path", "path"), 50).get_page(self.request.GET.get("page")),
-                       regions=Region.objects.visible_to(user), q=q, kind=kind, kinds=OrgKind.choices)
+                       regions=Region.objects.visible_to(user), q=q, kind=kind, kinds=OrgKind.choices,
+                       can_manage=can_manage(user))
         return context
