@@ -10,7 +10,7 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import imports, models  # noqa: F401  (imports registers the import pages)
 
         for model in (models.Region, models.Organisation, models.RoleGrant, models.FiscalYear):
             auditlog.register(model, serialize_data=True)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from perfbudget.core.views_import import refuse
+
 from .access import can_manage, can_view_accounts, visible_grants_q, visible_users
 from .models import RoleGrant
 from .passwords import PasswordChangeForm
-from .views_import import refuse
 
 PAGE_SIZE = 50
 

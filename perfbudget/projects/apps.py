@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import imports  # noqa: F401  (registers the import page)
         from .models import Project, ProjectYear
 
         auditlog.register(Project, serialize_data=True)
