@@ -1,6 +1,7 @@
 """One FilterSet for the project list page, its export and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -36,6 +37,9 @@ class ProjectYearFilterSet(django_filters.FilterSet):
     region = extend_schema_field({"type": "string", "description": "区划代码（含其下级区划）"})(
         django_filters.ModelChoiceFilter(label=_("区划"), queryset=_regions, to_field_name="code",
                                          method="in_region", empty_label=ALL))
+    region_only = django_filters.BooleanFilter(label=_("仅本级"), method="noop",
+                                               widget=forms.CheckboxInput,
+                                               help_text=_("只看所选区划本级，不含下级区划。"))
     department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
                                                   field_name="project__department", empty_label=ALL)
     budget_type = django_filters.ChoiceFilter(label=_("预算类型"), choices=BudgetType.choices,
@@ -59,4 +63,9 @@ class ProjectYearFilterSet(django_filters.FilterSet):
         return queryset
 
     def in_region(self, queryset, name, value):
+        if self.form.cleaned_data.get("region_only"):
+            return queryset.filter(project__region=value)
         return queryset.filter(project__region__path__startswith=value.path)
+
+    def noop(self, queryset, name, value):
+        return queryset  # read by in_region

@@ -25,7 +25,8 @@ def test_schema_endpoint(db, client):
             "/api/organisations/", "/api/organisations/{id}/"} <= set(schema["paths"])
     assert schema["components"]["securitySchemes"]["tokenAuth"]["in"] == "header"
     params = {p["name"] for p in schema["paths"]["/api/projects/"]["get"]["parameters"]}
-    assert params == {"q", "year", "region", "department", "budget_type", "project_class", "abc_class", "status",
+    assert params == {"q", "year", "region", "region_only", "department", "budget_type", "project_class",
+                      "abc_class", "status",
                       "function_code", "special_fund", "ordering", "page", "page_size"}
     token = schema["paths"]["/api/auth/token/"]["post"]
     assert token.get("security", []) in ([], [{}])  # no credentials needed to log in

@@ -178,3 +178,11 @@ def test_undo_refused_once_submitted(world, login):
     assert "不能修改" in r.content.decode()
     py.project.refresh_from_db()
     assert py.project.name == "新名称"
+
+
+def test_region_filter_with_and_without_the_levels_below(world, login):
+    c = login(world.users["city"]["perf"])
+    html = c.get(reverse("projects:list"), {"region": "640300"}).content.decode()
+    assert "CITY-EDU-1" in html and "COUNTY-EDU-1" in html
+    html = c.get(reverse("projects:list"), {"region": "640300", "region_only": "true"}).content.decode()
+    assert "CITY-EDU-1" in html and "COUNTY-EDU-1" not in html
