@@ -83,7 +83,4 @@ class ProjectYearForm(forms.Form):
         unit = data.get("unit")
         if existing is not None and unit is not None and existing.unit_id != unit.pk and self.instance is None:
             self.add_error("code", _("项目编码已被其他单位的项目使用。"))
-        if data.get("abc_class") and not (data.get("abc_override_reason") or "").strip():
-            # Whether it differs from the computed class is known only at save; ask for a reason up front.
-            pass
         return data

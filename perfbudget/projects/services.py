@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from perfbudget.core.scopes import CHANGE, assert_in_scope
+from perfbudget.core.workflow import history as workflow_history
 from perfbudget.orgs.choices import Role
 from perfbudget.rulesets.services import resolve
 
@@ -63,17 +64,15 @@ def save_project_year(user, data, instance=None):
             setattr(project, name, data[name])
     project.full_clean(exclude=["department", "region"])
     project.save()
-    if project.pk and instance is None and not Project.objects.visible_to(user, CHANGE).filter(pk=project.pk).exists():
-        raise PermissionDenied(_("无权在该预算单位下申报项目。"))
     for name in YEAR_FIELDS:
         if name in data:
-            setattr(py, name, data[name] if data[name] is not None or name == "adjusted_budget" else "")
+            setattr(py, name, data[name])
     py.abc_override_reason = py.abc_override_reason or ""
     py.project = project
     apply_classification(py, data.get("abc_class") or "")
     py.full_clean(exclude=["project"])
     py.save()
-    assert_in_scope(py, user, CHANGE)
+    assert_in_scope(py, user, CHANGE)  # the unit may have moved the row out of the user's scope: roll back
     return py
 
 
@@ -83,9 +82,7 @@ def delete_project_year(user, py):
     py = ProjectYear.objects.select_for_update().select_related("project").get(pk=py.pk)
     if py.status != ProjectStatus.DRAFT or not can_edit(py, user):
         raise PermissionDenied(_("只能删除本单位尚未提交的草稿项目。"))
-    from perfbudget.core.workflow import history
-
-    if history(py).exists():
+    if workflow_history(py).exists():
         raise PermissionDenied(_("该项目已有流转记录，不能删除，可在退回后修改。"))
     project = py.project
     py.delete()
