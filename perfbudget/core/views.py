@@ -36,12 +36,13 @@ class ScopedListMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        table = self.table_class(qs, request=self.request)
+        table = self.table_class(qs)  # configured below, once, with the clamped page size
         per_page = self.request.GET.get("per_page", self.paginate_by)
         try:
             per_page = max(10, min(int(per_page), 500))
         except (TypeError, ValueError):
             per_page = self.paginate_by
+        table.per_page_field = "per_page_clamped"  # tables2 would read ?per_page unchecked; we pass the clamped one
         RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
         context.update(filter=filterset, table=table, querystring=self.request.GET.urlencode())
         return context
