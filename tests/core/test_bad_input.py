@@ -11,7 +11,8 @@ ODD = [
     ("projects:export", {"year": "1900"}), ("projects:export", {"region": "x"}),
     ("core:inbox", {"page": "0"}), ("core:inbox", {"stage": "不存在", "q": "%%"}),
     ("rulesets:list", {"year": "abc", "region": "zzz"}), ("rulesets:list", {"year": "1800"}),
-    ("orgs:list", {"page": "-1", "kind": "alien"}),
+    ("orgs:list", {"page": "-1", "kind": "alien"}), ("orgs:users", {"page": "x", "q": "%_"}),
+    ("orgs:export", {"x": "y"}), ("projects:import", {"page": "1"}),
 ]
 
 
