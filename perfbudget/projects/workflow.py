@@ -29,7 +29,11 @@ def _todos(py, state):
     if state == S.DEPT_REVIEW:
         return [Todo(Role.DEPARTMENT, f"审核项目入库申请：{name}", organisation=p.department, due_days=due)]
     if state == S.BUREAU_REVIEW:
-        return [Todo(Role.BUDGET_SECTION, f"财政审核项目入库：{name}", region=p.region, due_days=due)]
+        todos = [Todo(Role.BUDGET_SECTION, f"财政审核项目入库：{name}", region=p.region, due_days=due)]
+        if py.abc_class == "A":  # A-class projects are under key management (重点管理): the 绩效科 reviews them too
+            title = f"重点项目入库审核（A类）：{name}"
+            todos.append(Todo(Role.PERFORMANCE_OFFICE, title, region=p.region, due_days=due))
+        return todos
     if state == S.RETURNED:
         return [Todo(Role.UNIT, f"修改后重新提交：{name}", organisation=p.unit, due_days=due)]
     return []

@@ -151,3 +151,29 @@ def test_transition_view_and_inbox(world, client):
     r = client.post(reverse("projects:transition", args=[py.pk]), {"action": "dept_approve"})
     assert r.status_code == 404
     assert ProjectYear.objects.get(pk=py.pk).status == "dept_review"
+
+
+def test_a_class_projects_also_reach_the_performance_office(world):
+    """Either bureau role may accept; when one does, the other's to-do closes with it."""
+    u = world.users["county"]
+    py = world.projects["county"]["farm"]  # 6,000,000 元: class A
+    ProjectYear.objects.filter(pk=py.pk).update(status="dept_review")
+    py.refresh_from_db()
+    agri_dept = user_for(world, "agri")
+    transition(py, WF, "dept_approve", agri_dept)
+    assert {t.role for t in _open_todos(py)} == {"budget_section", "performance_office"}
+    assert TodoItem.objects.for_user(u["perf"]).open().filter(object_id=py.pk).exists()
+    transition(py, WF, "accept", u["perf"])
+    assert _open_todos(py) == []
+    school = world.projects["county"]["school"]  # class B: the budget section only
+    transition(school, WF, "submit", u["unit"])
+    transition(school, WF, "dept_approve", u["dept"])
+    assert {t.role for t in _open_todos(school)} == {"budget_section"}
+
+
+def user_for(world, org_key):
+    """A department user of `org_key` in the county (the world's dept user is the education bureau's)."""
+    from perfbudget.orgs.choices import Role
+    from tests.factories import user
+
+    return user("county_agri_dept", Role.DEPARTMENT, organisation=world.orgs["county"][org_key])
