@@ -37,8 +37,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # pip runs again only when pyproject.toml is newer than the stamp.
-$(PY_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -q -e '.[test]'
+$(PY_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -q -c constraints.txt -e '.[test]'
 	@touch $@
 
 # npm ci empties node_modules/ first, so the stamp inside it goes with it.
