@@ -177,3 +177,9 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "1") == "1"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=1 when the site is served over HTTPS (usually behind a reverse proxy that sets X-Forwarded-Proto):
+# redirect plain HTTP and send HSTS. Intranet sites served over plain HTTP leave it off.
+if os.environ.get("HTTPS", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
