@@ -65,6 +65,16 @@ class ProjectYearForm(forms.Form):
         self.fields["year"].choices = year_choices()
         if instance is not None:
             self.fields["code"].disabled = True
+        else:
+            # A unit user has one unit: choose it. New projects are declared for the newest fiscal year.
+            units = list(self.fields["unit"].queryset.values_list("code", flat=True)[:2])
+            if len(units) == 1:
+                self.initial.setdefault("unit", units[0])
+            if self.fields["year"].choices:
+                newest = max(y for y, _label in self.fields["year"].choices)
+                self.initial.setdefault("year", newest)
+                self.initial.setdefault("start_year", newest)
+                self.initial.setdefault("end_year", newest)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()

@@ -186,3 +186,12 @@ def test_region_filter_with_and_without_the_levels_below(world, login):
     assert "CITY-EDU-1" in html and "COUNTY-EDU-1" in html
     html = c.get(reverse("projects:list"), {"region": "640300", "region_only": "true"}).content.decode()
     assert "CITY-EDU-1" in html and "COUNTY-EDU-1" not in html
+
+
+def test_new_project_form_preselects_the_only_unit_and_the_newest_year(world, login):
+    html = login(world.users["county"]["unit"]).get(reverse("projects:create")).content.decode()
+    school = world.orgs["county"]["school"]
+    assert f'<option value="{school.code}" selected>' in html
+    assert '<option value="2026" selected>' in html
+    html = login(world.users["county"]["budget"]).get(reverse("projects:create")).content.decode()
+    assert f'<option value="{school.code}" selected>' not in html  # many units: the user chooses
