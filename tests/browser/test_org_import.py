@@ -20,7 +20,7 @@ def test_county_budget_uploads_an_organisation_file(page, world_db, screenshot):
     page.fill("#id_username", "county_budget")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    page.wait_for_selector("text=退出")  # signed in
 
     page.goto("/orgs/")
     page.click("#btn-import-orgs")
