@@ -53,7 +53,7 @@ ORG_COLUMNS = (
            export=lambda o: o.get_kind_display()),
     Column("上级机构代码", "parent_code", parse=code, width=20, number_format=TEXT_FORMAT,
            help=_("预算单位填所属主管部门（或上级预算单位）的代码；主管部门一般留空；财政局科室填财政局代码。"
-                  "上级可以是本文件中排在前面的行。"),
+                  "上级也可以是本文件中的另一行（顺序不限）。"),
            example="640323-JYJ", export=lambda o: _code_of(o.parent)),
     Column("所属区划代码", "region_code", required=True, parse=code, dropdown=region_dropdown, strict_dropdown=False,
            width=18, number_format=TEXT_FORMAT, help=_("行政区划代码，只能是您所在的区划。"), example="640323",
@@ -116,18 +116,30 @@ def check_org_rows(rows):
             yield from _file_reference(row_no, data, "funding_section_code", in_file, gettext("归口业务科室代码"))
 
 
+def parents_first(rows):
+    """Rows ordered so that a parent or funding section named by another row of the file is written before it
+    (check_org_rows has already refused loops); otherwise file order."""
+    in_file = {data["code"]: data for _row, data in rows}
+    depth = {}
+
+    def depth_of(code):
+        if code not in depth:
+            data = in_file[code]
+            refs = [c for c in (data["parent_code"], data["funding_section_code"]) if c in in_file and c != code]
+            depth[code] = 1 + max((depth_of(c) for c in refs), default=-1)
+        return depth[code]
+
+    return sorted(rows, key=lambda item: (depth_of(item[1]["code"]), item[0]))
+
+
 def _file_reference(row_no, data, field, in_file, label):
-    """A code not in the system must be an earlier row of the file, fit to be referred to."""
+    """A code not in the system must be a row of the file, fit to be referred to."""
     code = data[field]
     if code not in in_file:
         message = gettext("%(label)s「%(code)s」不存在：系统中没有该机构，本文件中也没有校验通过的该机构行")
         yield row_no, field, message % {"label": label, "code": code}
         return
-    ref_row, ref = in_file[code]
-    if ref_row > row_no:
-        yield row_no, field, gettext("「%(code)s」在第%(row)s行，须排在本行之前（请按先上级、后下级的顺序填写）") % {
-            "code": code, "row": ref_row}
-        return
+    _ref_row, ref = in_file[code]
     if field == "parent_code":
         error = placement_error(data["kind"], data["region"], code, ref["kind"], ref["region"])
     else:
@@ -151,9 +163,10 @@ ORG_SPEC = TableSpec(
     unchanged=org_unchanged,
     can_update=can_update_org,
     check_rows=check_org_rows,
+    save_order=parents_first,
     export_only=ORG_EXPORT_ONLY,
     instructions=(
-        _("4. 上级机构须已在系统中，或在本文件中排在下级之前（先主管部门、后所属预算单位）。"),
+        _("4. 上级机构须已在系统中，或是本文件中的另一行（行的先后顺序不限，系统先写入上级）。"),
         _("5. 系统中已有的机构代码默认视为重复；勾选「更新已有记录」后按文件修改名称、上级机构、"
           "归口业务科室和启用状态。已有下级机构或项目的机构不能修改类型，所属区划不能通过导入修改。"),
         _("6. 从机构列表导出的文件可直接修改后重新导入；灰色表头的列仅供参考，导入时忽略。"),

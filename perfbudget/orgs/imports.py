@@ -16,7 +16,7 @@ NOT_ALLOWED = _("只有财政局预算科、绩效科和系统管理员可以导
 
 ORGANISATIONS = register(ImportPage(
     key="organisations", spec=ORG_SPEC, namespace="orgs", title=_("导入机构"),
-    intro=_("每行一个机构：先填主管部门，再填其所属预算单位（上级机构须已在系统中或排在本文件前面的行）。"
+    intro=_("每行一个机构：主管部门及其所属预算单位（上级机构须已在系统中或在本文件中，行的顺序不限）。"
             "从机构列表导出的文件也可修改后直接导入。"),
     update_help=_("勾选后，系统中已有的机构代码按文件修改名称、上级机构、归口业务科室和启用状态；不勾选则视为重复并报错。"),
     template_filename=_("机构导入模板"), allowed=can_manage, refused=NOT_ALLOWED,

@@ -41,6 +41,15 @@ def test_county_budget_section_loads_a_tree(world):
     assert not Organisation.objects.visible_to(world.users["sibling"]["budget"]).filter(pk=branch.pk).exists()
 
 
+def test_rows_in_any_order_are_written_parents_first(world):
+    """Real lists put units before their department: the file order does not matter, the errors' rows do."""
+    rows = list(reversed(_good_rows()))
+    result = import_orgs(world.users["county"]["budget"], rows)
+    assert result.ok, reasons(result)
+    branch = Organisation.objects.get(code=f"{C}-WJJ-01-01")
+    assert branch.path == f"/{C}-WJJ/{C}-WJJ-01/{C}-WJJ-01-01/" and branch.department.code == f"{C}-WJJ"
+
+
 def test_performance_office_may_import_in_its_region(world):
     result = import_orgs(world.users["county"]["perf"], [org(f"{C}-JYJ-04", "盐池县第四小学", parent=f"{C}-JYJ")])
     assert result.ok, reasons(result)
@@ -90,8 +99,6 @@ BAD = {
     "cycle through the system": ([org(f"{C}-JYJ", "盐池县教育局", "主管部门", parent=f"{C}-JYJ-X"),
                                   org(f"{C}-JYJ-X", "教育局下属", "主管部门", parent=f"{C}-JYJ")],
                                  "上级机构形成循环"),
-    "child before parent": ([org(f"{C}-X-01", "某单位", parent=f"{C}-X"), org(f"{C}-X", "某局", "主管部门")],
-                            "「640323-X」在第3行，须排在本行之前"),
     "duplicate codes": ([org(f"{C}-X", "某局", "主管部门"), org(f"{C}-X", "某局", "主管部门")],
                         "第3行「机构代码」值「640323-X」：与第2行重复"),
     "unit in the sibling county": ([org("640324-X-01", "同心某校", parent="640324-JYJ", region="640324")],

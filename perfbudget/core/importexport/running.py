@@ -108,6 +108,9 @@ def import_rows(spec, table, user, update=False, progress=None):
         return result
     if progress:
         progress(len(table.rows), "saving")
+    if spec.save_order:
+        position = {row_no: i for i, (row_no, _data) in enumerate(spec.save_order([(r, d) for r, d, *_ in valid]))}
+        valid.sort(key=lambda checked: position[checked[0]])
     _save_all(spec, user, valid, result, values)
     return result
 

@@ -45,6 +45,8 @@ class TableSpec:
     object with that key; `unchanged(instance, cleaned_data)` says an update would change nothing;
     `can_update(instance, user)` returns why an existing object may not be updated (or None);
     `check_rows(rows)` yields (row, field, reason) for rules across rows ([(row, cleaned_data), ...]).
+    `save_order(rows)` returns those rows in the order they must be written (e.g. parents before children);
+    without it rows are written in file order. Errors always name the rows as numbered in the file.
     `export_only` columns are written on export and ignored on import. `path` is the dotted path of the spec
     (background jobs load it by that path).
     """
@@ -63,6 +65,7 @@ class TableSpec:
     unchanged: Callable[[Any, dict], bool] | None = None
     can_update: Callable[[Any, Any], str | None] | None = None
     check_rows: Callable[[list], Iterable[tuple[int, str, str]]] | None = None
+    save_order: Callable[[list], list] | None = None
     export_only: tuple[Column, ...] = ()
     instructions: tuple[str, ...] = ()
 
