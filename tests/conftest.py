@@ -41,3 +41,17 @@ def _default_language():
     """A request in English leaves English active in the thread; every test starts and ends in Chinese."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def token_client():
+    """`token_client(user)`: a fresh API client sending the user's token, as API callers do."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def _client(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    return _client

@@ -1,19 +1,7 @@
 """API messages follow the Accept-Language header (LocaleMiddleware), Chinese by default."""
 
-import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def token_client():
-    def _client(user):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-
-    return _client
 
 
 def test_unauthenticated_error_is_english_on_request(db):
