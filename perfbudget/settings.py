@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "perfbudget.orgs",
     "perfbudget.rulesets",
     "perfbudget.projects",
+    "perfbudget.indicators",
+    "perfbudget.goals",
     "perfbudget.demo",
 ]
 

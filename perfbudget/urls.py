@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("perfbudget.projects.urls")),
+    path("goals/", include("perfbudget.goals.urls")),
+    path("indicators/", include("perfbudget.indicators.urls")),
     path("rulesets/", include("perfbudget.rulesets.urls")),
     path("orgs/", include("perfbudget.orgs.urls")),
     path("api/", include("perfbudget.api.urls")),

@@ -120,3 +120,38 @@ class World:
             w.projects[key] = {k: years[f"{key.upper()}-{suffix}"] for k, suffix in PROJECT_KEYS.items()}
         w.admin = users["admin"]
         return w
+
+
+# --- goals -----------------------------------------------------------------------------------------------
+
+GOOD_ROWS = (  # a clean 10号 goal table: 9 rows, weights 90, every level-two category the checks ask for
+    ("产出指标", "数量指标", "维修校舍面积", "ge", "3200", "平方米", "15"),
+    ("产出指标", "数量指标", "更换课桌椅套数", "ge", "600", "套", "10"),
+    ("产出指标", "质量指标", "工程验收合格率", "ge", "98", "%", "10"),
+    ("产出指标", "时效指标", "维修工程完工时间", "le", "2025年8月31日前", "", "5"),
+    ("产出指标", "成本指标", "每平方米维修成本", "le", "350", "元", "10"),
+    ("效益指标", "社会效益指标", "校舍安全隐患整改率", "ge", "100", "%", "15"),
+    ("效益指标", "社会效益指标", "受益学生人数", "ge", "1800", "人", "10"),
+    ("效益指标", "可持续影响指标", "维修后校舍使用年限", "ge", "15", "年", "5"),
+    ("满意度指标", "服务对象满意度指标", "师生满意度", "ge", "90", "%", "10"),
+)
+
+
+def goal_rows(rows=GOOD_ROWS):
+    """Row dicts as the goal page posts them."""
+    return [{"level1": l1, "level2": l2, "name": n, "comparator": c, "target": t, "unit": u, "weight": w,
+             "basis": "plan", "upper": "", "is_core": "", "entry": "", "note": ""}
+            for l1, l2, n, c, t, u, w in rows]
+
+
+def declare_goal(py, unit_user, rows=None, overall="完成校舍维修，消除安全隐患。", submit=False):
+    """A draft goal for `py` declared by `unit_user` (and submitted when asked)."""
+    from perfbudget.goals import services
+
+    goal = services.start_goal(py, unit_user)
+    services.save_goal(goal, unit_user, {"overall_goal": overall, "annual_goal": overall},
+                       goal_rows() if rows is None else rows)
+    if submit:
+        services.submit(goal, unit_user)
+    goal.refresh_from_db()
+    return goal

@@ -14,6 +14,13 @@ STAGES = [
         (_("新增项目"), "projects:create", {Role.UNIT, Role.BUDGET_SECTION}),
         (_("批量导入"), "projects:import", {Role.UNIT, Role.DEPARTMENT, Role.BUDGET_SECTION}),
     ]),
+    (_("绩效目标"), [
+        (_("目标申报与审核"), "goals:list", None),
+        (_("目标审核汇总"), "goals:summary", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION,
+                                           Role.DEPARTMENT, Role.OVERSIGHT}),
+        (_("批量导入目标"), "goals:import", {Role.UNIT}),
+        (_("指标库"), "indicators:list", None),
+    ]),
     (_("系统设置"), [
         (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),
         (_("机构与区划"), "orgs:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION}),

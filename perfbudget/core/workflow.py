@@ -36,6 +36,10 @@ class Transition:
     guard: Callable | None = None  # guard(obj, user) -> error message or None
     comment_required: bool = False
     style: str = "primary"
+    route: Callable | None = None  # route(obj) -> target state, when the next state depends on the object
+
+    def target_for(self, obj):
+        return self.route(obj) if self.route is not None else self.target
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Workflow:
     todos: Callable = field(default=lambda obj, state: [])  # todos(obj, state) -> [Todo]
     url: Callable = field(default=lambda obj: "")
     state_field: str = "status"
+    on_enter: Callable | None = None  # on_enter(obj, transition, user): side effects inside the transaction
 
     def state_of(self, obj):
         return getattr(obj, self.state_field)
@@ -117,22 +122,25 @@ def transition(obj, workflow, action, user, comment="", expected_version=None, r
             problem = t.guard(locked, user)
             if problem:
                 raise WorkflowError(str(problem))
-        setattr(locked, workflow.state_field, t.target)
+        target = t.target_for(locked)
+        setattr(locked, workflow.state_field, target)
         with acting_as(user):
+            if workflow.on_enter is not None:
+                workflow.on_enter(locked, t, user)
             locked.save()
         ct = ContentType.objects.get_for_model(model)
         role = next((g.role for g in user.grants if g.role in t.roles), "") if not user.is_superuser else "admin"
         record = WorkflowRecord.objects.create(
             content_type=ct, object_id=locked.pk, workflow=workflow.name, action=t.action, action_label=str(t.label),
-            from_state=state, to_state=t.target, user=user, role=role, comment=comment, remarks=remarks or {},
+            from_state=state, to_state=target, user=user, role=role, comment=comment, remarks=remarks or {},
             request_id=current_request_id() or "",
         )
         now = timezone.now()
         TodoItem.objects.filter(content_type=ct, object_id=locked.pk, closed_at__isnull=True).update(
             closed_at=now, closed_by=user, closed_action=t.action
         )
-        open_todos(locked, workflow, t.target, ct=ct)
-    obj.__dict__.update({workflow.state_field: t.target, "row_version": locked.row_version})
+        open_todos(locked, workflow, target, ct=ct)
+    obj.__dict__.update({workflow.state_field: target, "row_version": locked.row_version})
     return record
 
 

@@ -38,3 +38,4 @@ class ProjectStatus(models.TextChoices):
     BUREAU_REVIEW = "bureau_review", _("待财政审核")
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已入库")
+    BUDGETED = "budgeted", _("预算已批复")

@@ -69,8 +69,19 @@ class ProjectDetailView(ScopedObjectMixin, DetailView):
             other_years=ProjectYear.objects.visible_to(user).filter(project=py.project).exclude(pk=py.pk)
             .order_by("year"),
             tab=self.request.GET.get("tab", "info"),
+            goals=_goal_panel(py, user),
         )
         return context
+
+
+def _goal_panel(py, user):
+    """The project's goals as its page shows them (the goals stage owns them; this only links there)."""
+    from perfbudget.goals.services import live_goal
+    from perfbudget.goals.views import may_start_goal
+
+    goal = live_goal(py)
+    return {"goal": goal, "may_start": goal is None and may_start_goal(py, user),
+            "cuts": py.goal_cuts.all()}
 
 
 class ProjectFormView(LoginRequiredMixin, FormView):

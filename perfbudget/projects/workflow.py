@@ -8,6 +8,7 @@ from perfbudget.orgs.choices import Role
 from perfbudget.rulesets.services import resolve
 
 from .choices import ProjectStatus as S
+from .gates import budget_problems
 
 BUREAU = frozenset({Role.BUDGET_SECTION, Role.PERFORMANCE_OFFICE})
 
@@ -20,6 +21,11 @@ def _ready_to_submit(py, user):
     if py.abc_overridden and not py.abc_override_reason.strip():
         return _("调整分级分类必须说明理由。")
     return None
+
+
+def _budget_gates(py, user):
+    problems = budget_problems(py)
+    return "；".join(problems) if problems else None
 
 
 def _todos(py, state):
@@ -54,6 +60,9 @@ PROJECT_WORKFLOW = Workflow(
         Transition("accept", _("同意入库"), (S.BUREAU_REVIEW,), S.ACCEPTED, BUREAU, style="success"),
         Transition("bureau_return", _("退回"), (S.BUREAU_REVIEW,), S.RETURNED, BUREAU, comment_required=True,
                    style="danger"),
+        # 预算批复: arranging the budget passes every budget gate (无目标不预算, later 未评先审不安排预算).
+        Transition("approve_budget", _("批复预算"), (S.ACCEPTED,), S.BUDGETED, frozenset({Role.BUDGET_SECTION}),
+                   guard=_budget_gates, style="success"),
     ],
     todos=_todos,
     url=lambda py: reverse("projects:detail", args=[py.pk]),

@@ -1,0 +1,181 @@
+"""Goal pages: list and batch review, the editable grid (save, errors, live check), detail with review,
+diff and cuts, the summary; library pages and the picker."""
+
+import pytest
+from django.urls import reverse
+
+from perfbudget.goals.choices import GoalStatus
+from perfbudget.goals.models import Goal
+from perfbudget.indicators.models import IndicatorEntry
+from tests.factories import GOOD_ROWS, declare_goal
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_rows(rows, **extra):
+    data = {"overall_goal": "完成校舍维修", "annual_goal": "当年完工"} | extra
+    for i, (l1, l2, name, comp, target, unit, weight) in enumerate(rows):
+        key = f"k{i}"
+        data |= {f"rows-{key}-level1": l1, f"rows-{key}-level2": l2, f"rows-{key}-name": name,
+                 f"rows-{key}-comparator": comp, f"rows-{key}-target": target, f"rows-{key}-unit": unit,
+                 f"rows-{key}-weight": weight, f"rows-{key}-basis": "plan", f"rows-{key}-upper": "",
+                 f"rows-{key}-entry": "", f"rows-{key}-note": ""}
+    return data
+
+
+def test_unit_declares_through_the_grid(world, login):
+    py = world.projects["county"]["school"]
+    c = login(world.users["county"]["unit"])
+    r = c.get(reverse("projects:detail", args=[py.pk]))
+    assert "btn-declare-goal" in r.content.decode()
+    r = c.post(reverse("goals:start", args=[py.pk]))
+    goal = Goal.objects.get(project_year=py)
+    assert r.url == reverse("goals:edit", args=[goal.pk])
+    r = c.get(r.url)
+    assert r.status_code == 200 and "goal-grid" in r.content.decode()
+    rows = list(GOOD_ROWS)
+    rows[0], rows[1] = rows[1], rows[0]  # posted order is the saved order
+    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(rows, row_version=goal.row_version))
+    assert r.status_code == 302
+    names = list(goal.rows.values_list("name", flat=True))
+    assert names[0] == "更换课桌椅套数" and len(names) == 9
+    goal.refresh_from_db()
+    assert goal.overall_goal == "完成校舍维修" and goal.quality_score is not None
+
+
+def test_grid_errors_name_row_and_field_and_save_nothing(world, login):
+    py = world.projects["county"]["school"]
+    unit = world.users["county"]["unit"]
+    goal = declare_goal(py, unit)
+    before = list(goal.rows.values_list("name", "target"))
+    rows = list(GOOD_ROWS)
+    rows[2] = ("产出指标", "满意度", "工程验收合格率", "ge", "abc", "%", "x")
+    c = login(unit)
+    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(rows))
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "第3行「二级指标」" in html and "第3行「指标值」" in html and "第3行「分值」" in html
+    assert list(goal.rows.values_list("name", "target")) == before
+
+
+def test_stale_grid_is_refused(world, login):
+    goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
+    c = login(world.users["county"]["unit"])
+    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS, row_version=goal.row_version - 1))
+    assert r.status_code == 400 and "已被他人修改" in r.content.decode()
+
+
+def test_live_check_reports_without_saving(world, login):
+    goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
+    c = login(world.users["county"]["unit"])
+    r = c.post(reverse("goals:check", args=[goal.pk]), _post_rows(GOOD_ROWS[:3]))
+    html = r.content.decode()
+    assert r.status_code == 200 and "MISSING_CATEGORY" in html and "quality-panel" in html
+    assert goal.rows.count() == len(GOOD_ROWS)
+
+
+def test_other_units_cannot_open_or_edit(world, login):
+    goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
+    c = login(world.users["sibling"]["unit"])
+    assert c.get(reverse("goals:detail", args=[goal.pk])).status_code == 404
+    assert c.get(reverse("goals:edit", args=[goal.pk])).status_code == 404
+    assert c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS)).status_code == 404
+    c = login(world.users["county"]["dept"])
+    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS[:2]))
+    assert r.status_code == 302 and goal.rows.count() == len(GOOD_ROWS)
+
+
+def test_submit_review_return_and_approve_through_pages(world, login):
+    u = world.users["county"]
+    goal = declare_goal(world.projects["county"]["school"], u["unit"])
+    c = login(u["unit"])
+    c.post(reverse("goals:transition", args=[goal.pk]), {"action": "submit"})
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.DEPT_REVIEW
+    c = login(u["dept"])
+    html = c.get(reverse("goals:detail", args=[goal.pk])).content.decode()
+    assert "btn-approve" in html and "criteria-completeness" in html
+    c.post(reverse("goals:review", args=[goal.pk]), {"decision": "return", "comment": "成本指标偏高",
+                                                    "note-4": "请核实每平方米成本", "criteria-completeness": "20"})
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.RETURNED
+    c = login(u["unit"])
+    html = c.get(reverse("goals:detail", args=[goal.pk])).content.decode()
+    assert "成本指标偏高" in html and "请核实每平方米成本" in html
+    c.post(reverse("goals:transition", args=[goal.pk]), {"action": "submit"})
+    for role in ("dept", "funding", "perf"):
+        c = login(u[role])
+        r = c.post(reverse("goals:review", args=[goal.pk]), {"decision": "approve"})
+        assert r.status_code == 302
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.APPROVED
+    c = login(u["perf"])
+    assert "workflow-history" in c.get(reverse("goals:detail", args=[goal.pk]), {"tab": "workflow"}).content.decode()
+
+
+def test_batch_approve_from_the_list(world, login):
+    u = world.users["county"]
+    goal = declare_goal(world.projects["county"]["school"], u["unit"], submit=True)
+    c = login(u["dept"])
+    html = c.get(reverse("goals:list")).content.decode()
+    assert "btn-batch-approve" in html and world.projects["county"]["school"].project.name in html
+    c.post(reverse("goals:batch_review"), {"goal": [goal.pk], "decision": "approve"})
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.SECTION_REVIEW
+
+
+def test_cut_and_summary(world, login):
+    u = world.users["county"]
+    goal = declare_goal(world.projects["county"]["school"], u["unit"], submit=True)
+    c = login(u["perf"])
+    r = c.post(reverse("goals:cut", args=[goal.pk]), {"amount": "12", "amount_unit": "wan", "reason": "目标不合格"})
+    assert r.status_code == 302
+    assert goal.cuts.get().amount == 120000
+    r = c.post(reverse("goals:cut", args=[goal.pk]), {"amount": "十二", "reason": "x"})
+    assert goal.cuts.count() == 1
+    r = c.get(reverse("goals:summary"), {"year": 2025})
+    html = r.content.decode()
+    assert r.status_code == 200 and "summary-total" in html and "12.00" in html
+    r = c.get(reverse("goals:summary"), {"year": "x", "by": "region"})
+    assert r.status_code == 200
+
+
+def test_summary_is_scoped(world, login):
+    declare_goal(world.projects["sibling"]["school"], world.users["sibling"]["unit"], submit=True)
+    c = login(world.users["county"]["perf"])
+    html = c.get(reverse("goals:summary"), {"year": 2025}).content.decode()
+    assert "同心县" not in html
+
+
+def test_library_pages(world, login):
+    c = login(world.users["county"]["unit"])
+    r = c.get(reverse("indicators:list"), {"q": "myd"})
+    assert r.status_code == 200 and "满意度" in r.content.decode()
+    entry = IndicatorEntry.objects.filter(owner_region__isnull=True).first()
+    r = c.get(reverse("indicators:detail", args=[entry.pk]))
+    assert r.status_code == 200 and "btn-revise" not in r.content.decode()
+    assert c.get(reverse("indicators:create")).status_code == 403
+    py = world.projects["county"]["school"]
+    r = c.get(reverse("indicators:pick"), {"py": py.pk, "library_q": "满意度"})
+    assert r.status_code == 200 and "pick-entry" in r.content.decode()
+
+
+def test_library_create_revise_retire_pages(world, login):
+    from perfbudget.indicators.models import IndicatorCategory
+
+    c = login(world.users["county"]["perf"])
+    cat = IndicatorCategory.objects.filter(parent__isnull=False).first()
+    data = {"category": cat.pk, "level1": "产出指标", "level2": "数量指标", "name": "滩羊良种推广数量",
+            "unit": "只", "direction": "ge", "value_kind": "quantitative", "basis": "plan"}
+    r = c.post(reverse("indicators:create"), data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    entry = IndicatorEntry.objects.get(name="滩羊良种推广数量")
+    r = c.post(reverse("indicators:revise", args=[entry.pk]), data | {"unit": "头", "revision_note": "改单位"})
+    assert r.status_code == 302
+    new = IndicatorEntry.objects.get(code=entry.code, is_current=True)
+    assert new.version == 2 and new.unit == "头"
+    r = c.post(reverse("indicators:create"), data | {"level2": "满意度"})
+    assert r.status_code == 400
+    c.post(reverse("indicators:status", args=[new.pk]), {"status": "retired"})
+    new.refresh_from_db()
+    assert new.status == "retired"
