@@ -73,6 +73,9 @@ class World:
 
     @staticmethod
     def build():
+        from perfbudget.indicators.library import sync_national_library
+
+        sync_national_library()  # reference data a flush (transactional tests) may have removed
         for y in (2025, 2026):
             FiscalYear.objects.get_or_create(year=y)
         province = region("640000", "宁夏回族自治区", RegionLevel.PROVINCE)

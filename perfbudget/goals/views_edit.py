@@ -5,17 +5,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from perfbudget.indicators import frameworks
 from perfbudget.indicators.choices import Basis, Comparator
 from perfbudget.indicators.services import suggest
+from perfbudget.indicators.views import with_pick_values
 
 from . import services
 from .grid import header_from_post, rows_from_post
 from .models import Goal
 from .rows import clean_rows
 from .views import findings_by_row
+
+
+SHORT_COMPARATORS = [(Comparator.GE, "≥"), (Comparator.LE, "≤"), (Comparator.EQ, "＝"), (Comparator.RANGE, _("区间")),
+                     (Comparator.QUAL, _("定性"))]
 
 
 def _grid_context(user, goal, rows, header, errors=(), report=None):
@@ -36,11 +42,11 @@ def _grid_context(user, goal, rows, header, errors=(), report=None):
         "goal": goal, "py": py, "rows": rows, "header": header, "table_errors": row_errors.get(None, []),
         "report": report, "table_findings": table_findings,
         "layout": frameworks.layout(layout_name), "layout_name": layout_name,
-        "comparators": Comparator.choices, "bases": Basis.choices,
+        "comparators": SHORT_COMPARATORS, "bases": [(v, str(label)[:2]) for v, label in Basis.choices],
         "block_weights": rules.get("selfeval.block_weights", {}),
         "weight_total": 100 - float(rules.get("selfeval.execution_weight", 10)),
         "max_weight": float(rules.get("goals.max_indicator_weight", 20)),
-        "suggestions": suggest(py, user, limit=12),
+        "suggestions": with_pick_values(suggest(py, user, limit=12), layout_name),
         "blank_row": {"key": "__KEY__", "level1": next(iter(frameworks.layout(layout_name))), "level2": "",
                       "comparator": Comparator.GE, "basis": Basis.PLAN, "target": "", "unit": "", "name": ""},
     }

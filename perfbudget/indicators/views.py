@@ -134,6 +134,12 @@ def pick_values(entry, layout_name):
             "unit": row.get("unit") or entry.unit, "basis": entry.basis}
 
 
+def with_pick_values(entries, layout_name):
+    for e in entries:
+        e.pick = pick_values(e, layout_name)
+    return entries
+
+
 class IndicatorPickView(LoginRequiredMixin, TemplateView):
     """htmx: library suggestions for the goal grid, ranked for the project (?py=) and narrowed by ?library_q=."""
 
@@ -152,7 +158,5 @@ class IndicatorPickView(LoginRequiredMixin, TemplateView):
         else:
             entries = services.suggest(py, self.request.user, q=q, limit=20)
             layout_name = layout_for(py)
-        for e in entries:
-            e.pick = pick_values(e, layout_name)
-        context["entries"] = entries
+        context["entries"] = with_pick_values(entries, layout_name)
         return context

@@ -106,3 +106,12 @@ def screenshot(request, page):
 def _slug(text):
     """A file-name-safe form of a test id or screenshot name."""
     return re.sub(r"[^\w.-]+", "_", text).strip("_")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo region in an empty database (the test world shares usernames with the demo: flush first)."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("seed_demo", verbosity=0)

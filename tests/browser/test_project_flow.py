@@ -1,34 +1,12 @@
 """On the demo region: unit_user proposes a project; dept_user returns it with a comment; unit_user resubmits;
 dept_user approves; the city budget section accepts it. Screenshots of the inbox and project list are kept."""
 
-import pytest
-from django.core.management import call_command
-
 from perfbudget.orgs.models import RoleGrant
 from perfbudget.projects.models import ProjectYear
 
-DEMO_PASSWORD = "demo-pass-2025"
+from .demo_helpers import login, logout
+
 NAME = "校园食堂设备更新"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    # The test world of tests/conftest.py shares usernames with the demo (city_budget …): start from empty.
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("seed_demo", verbosity=0)
-
-
-def login(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=退出")  # signed in (a failed login stays on the login page, without it)
-
-
-def logout(page):
-    page.click("text=退出")
-    page.wait_for_url("**/accounts/login/**")
 
 
 def act(page, action, comment=""):

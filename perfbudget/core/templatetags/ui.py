@@ -23,3 +23,14 @@ def bs(field, size=""):
     if css.startswith("form-select") and choices is not None and sum(1 for _ in choices) > 15:
         attrs["data-tom-select"] = "1"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def pct(value, digits=1):
+    """A ratio shown as a percentage: 0.8889 → '88.9%'; blank for None."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{float(value) * 100:.{int(digits)}f}%"
+    except (TypeError, ValueError):
+        return ""
