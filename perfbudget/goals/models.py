@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from perfbudget.core.models import BusinessModel
 from perfbudget.core.scopes import ScopedQuerySet
 from perfbudget.indicators.choices import SYMBOLS, Basis, Comparator
+from perfbudget.indicators.values import parse_value
 
 from .choices import GoalKind, GoalStatus
 
@@ -124,8 +125,8 @@ def printed_target(comparator, target, upper="", unit=""):
     if comparator == Comparator.RANGE:
         suffix = unit if unit == "%" else ""
         return f"{target}{suffix}-{upper}{unit}" if upper else f"{target}{unit}"
-    if target and not target[0].isdigit() and target[0] not in "-.":
-        return target  # a date or a word stays as written
+    if not target or not (target[0].isdigit() or target[0] in "-.") or parse_value(target).kind == "date":
+        return target  # a date, a word or an already printed value stays as written
     return f"{SYMBOLS.get(comparator, '')}{target}{unit}"
 
 

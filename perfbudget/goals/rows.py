@@ -146,7 +146,7 @@ def row_from_printed(printed, **fields):
     if v.kind == "qualitative":
         row.update(comparator=Comparator.QUAL, target=v.text, unit="")
     elif v.kind == "date" or v.date is not None:
-        row.update(comparator=Comparator.LE, target=v.text, unit="")
+        row.update(comparator=Comparator.GE if v.op in ("≥", ">") else Comparator.LE, target=v.text, unit="")
     elif v.op == "interval":
         row.update(comparator=Comparator.RANGE, target=_plain(v.value), upper=_plain(v.upper), unit=v.unit)
     elif v.value is not None:

@@ -131,7 +131,7 @@ def pick_values(entry, layout_name):
         row = row_from_printed(entry.suggested_target, unit=entry.unit)
         row["comparator"] = row["comparator"] if entry.direction != "qual" else "qual"
     return {"level1": level1, "level2": level2, "comparator": row["comparator"], "target": row.get("target", ""),
-            "unit": row.get("unit") or entry.unit, "basis": entry.basis}
+            "unit": "" if entry.unit == "日期" else row.get("unit", entry.unit), "basis": entry.basis}
 
 
 def with_pick_values(entries, layout_name):
