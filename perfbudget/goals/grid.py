@@ -19,6 +19,7 @@ def reasons_from_post(post):
 
 
 def header_from_post(post):
-    header = {f: post.get(f, "") for f in ("overall_goal", "annual_goal", "change_reason") if f in post}
+    header = {f: post.get(f, "") for f in ("overall_goal", "annual_goal", "change_reason", "addition_amount")
+              if f in post}
     header["warning_reasons"] = reasons_from_post(post)
     return header

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from perfbudget.core.audit import acting_as
+from perfbudget.core.fields import parse_amount
 from perfbudget.core.scopes import CHANGE, assert_in_scope
 from perfbudget.core.workflow import WorkflowError, transition
 from perfbudget.indicators.models import IndicatorEntry
@@ -120,6 +121,8 @@ def submission_problems(goal):
         problems.append(_("请填写总体目标或年度目标。"))
     if goal.kind != GoalKind.ANNUAL and not goal.change_reason.strip():
         problems.append(_("年中追加或目标调整须说明理由。"))
+    if goal.kind == GoalKind.ADDITION and not goal.addition_amount:
+        problems.append(_("年中追加须填写追加金额。"))
     return problems
 
 
@@ -203,7 +206,10 @@ def save_goal(goal, user, header, raw_rows, expected_version=None):
         if "warning_reasons" in header:
             locked.warning_reasons = {k: v.strip() for k, v in (header["warning_reasons"] or {}).items() if v.strip()}
         if "addition_amount" in header:
-            locked.addition_amount = header["addition_amount"]
+            try:
+                locked.addition_amount = parse_amount(header["addition_amount"])
+            except ValueError as exc:
+                raise GoalError(_("追加金额：%(e)s") % {"e": exc})
         try:
             locked.full_clean(exclude=["project_year", "previous"])
         except ValidationError as exc:

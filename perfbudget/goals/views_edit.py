@@ -68,7 +68,7 @@ class GoalEditView(LoginRequiredMixin, View):
             messages.error(request, "当前状态下您不能修改该绩效目标。")
             return redirect("goals:detail", pk=pk)
         header = {"overall_goal": goal.overall_goal, "annual_goal": goal.annual_goal,
-                  "change_reason": goal.change_reason}
+                  "change_reason": goal.change_reason, "addition_amount": goal.addition_amount}
         rows = services.goal_rows(goal)
         return render(request, self.template_name, _grid_context(request.user, goal, rows, header))
 

@@ -214,3 +214,20 @@ def test_cut_is_recorded_by_the_performance_office_only(world):
         services.record_cut(py, u["perf"], Decimal(10**9), "太多")
     cut = services.record_cut(py, u["perf"], Decimal("120000"), "绩效目标不合格，核减10%")
     assert cut.goal_id == goal.pk and cut.recorded_by == u["perf"]
+
+
+def test_mid_year_addition_needs_amount_and_reason_then_goes_through_review(world):
+    py = world.projects["county"]["school"]
+    u = world.users["county"]
+    goal = services.start_goal(py, u["unit"], kind=GoalKind.ADDITION)
+    services.save_goal(goal, u["unit"], {"overall_goal": "追加设备购置", "addition_amount": "12万"}, goal_rows())
+    with pytest.raises(WorkflowError, match="理由"):
+        services.submit(goal, u["unit"])
+    with pytest.raises(services.GoalError, match="追加金额"):
+        services.save_goal(goal, u["unit"], {"addition_amount": "若干"}, goal_rows())
+    services.save_goal(goal, u["unit"], {"change_reason": "秋季学期新增班级"}, goal_rows())
+    goal.refresh_from_db()
+    assert goal.addition_amount == Decimal("120000")
+    services.submit(goal, u["unit"])
+    _approve_all(goal, world)
+    assert goal.status == GoalStatus.APPROVED and goal.kind == GoalKind.ADDITION
