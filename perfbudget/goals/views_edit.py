@@ -19,7 +19,6 @@ from .models import Goal
 from .rows import clean_rows
 from .views import findings_by_row
 
-
 SHORT_COMPARATORS = [(Comparator.GE, "≥"), (Comparator.LE, "≤"), (Comparator.EQ, "＝"), (Comparator.RANGE, _("区间")),
                      (Comparator.QUAL, _("定性"))]
 
