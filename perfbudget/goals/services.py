@@ -15,6 +15,7 @@ from perfbudget.indicators.models import IndicatorEntry
 from perfbudget.rulesets.services import resolve
 
 from . import quality
+from .goalfile import FormatError
 from .choices import CRITERIA, CRITERION_MAX, EDITABLE, GoalKind, GoalStatus
 from .models import BudgetCut, Goal, GoalIndicator
 from .rows import clean_rows, number_of
@@ -88,9 +89,18 @@ def _printed(row):
 
 
 def check_rows(project_year, header, rows):
-    """The quality report of a goal as declared, by the region's rule set."""
-    rules = rules_for(project_year)
-    return quality.check_goals(table_of(project_year, header, rows), quality.rules_from_values(rules.values))
+    """The quality report of a goal as declared, by the region's rule set. Rows still being typed (no name,
+    no level one or no target) are left out: the row validation reports them."""
+    rules = quality.rules_from_values(rules_for(project_year).values)
+    complete = [r for r in rows if r.get("name") and r.get("level1") and str(r.get("target") or "").strip()]
+    try:
+        return quality.check_goals(table_of(project_year, header, complete), rules)
+    except FormatError as exc:  # defensive: the rows were cleaned, but the report must never break a page
+        report = quality.check_goals(table_of(project_year, header, []), rules)
+        report["findings"].insert(0, {"code": "UNREADABLE", "severity": "error", "indicator": None,
+                                      "message": _("指标表无法检查：%(e)s") % {"e": exc}})
+        report["counts"]["error"] = report["counts"].get("error", 0) + 1
+        return report
 
 
 def goal_rows(goal):
