@@ -104,7 +104,8 @@ def main():
              f"({connection.vendor}, Python {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} CPUs)", ""]
     for name, values in steps.items():
-        lines.append(f"{name:20s} median {statistics.median(values) * 1000:7.1f} ms   worst {max(values) * 1000:7.1f} ms")
+        median, worst = statistics.median(values) * 1000, max(values) * 1000
+        lines.append(f"{name:20s} median {median:7.1f} ms   worst {worst:7.1f} ms")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULT.parent.mkdir(parents=True, exist_ok=True)

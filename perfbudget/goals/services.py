@@ -15,8 +15,8 @@ from perfbudget.indicators.models import IndicatorEntry
 from perfbudget.rulesets.services import resolve
 
 from . import quality
-from .goalfile import FormatError
 from .choices import CRITERIA, CRITERION_MAX, EDITABLE, GoalKind, GoalStatus
+from .goalfile import FormatError
 from .models import BudgetCut, Goal, GoalIndicator
 from .rows import clean_rows, number_of
 from .workflow import GOAL_WORKFLOW, REVIEW_ACTIONS

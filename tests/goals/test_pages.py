@@ -184,6 +184,7 @@ def test_library_create_revise_retire_pages(world, login):
 def test_live_check_with_rows_still_being_typed(world, login):
     goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
     c = login(world.users["county"]["unit"])
-    rows = list(GOOD_ROWS) + [("产出指标", "数量指标", "", "ge", "", "", ""), ("效益指标", "", "半行", "ge", "", "", "")]
+    rows = list(GOOD_ROWS) + [("产出指标", "数量指标", "", "ge", "", "", ""),
+                              ("效益指标", "", "半行", "ge", "", "", "")]
     r = c.post(reverse("goals:check", args=[goal.pk]), _post_rows(rows))
     assert r.status_code == 200 and "quality-panel" in r.content.decode()
