@@ -153,7 +153,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"AbcClassEnum": "perfbudget.projects.choices.AbcClass"},
+    # Stable component names for enums whose field names repeat across models (clients are generated from them).
+    "ENUM_NAME_OVERRIDES": {
+        "AbcClassEnum": "perfbudget.projects.choices.AbcClass",
+        "StatusEnum": "perfbudget.projects.choices.ProjectStatus",
+        "KindEnum": "perfbudget.orgs.choices.OrgKind",
+        "GoalStatusEnum": "perfbudget.goals.choices.GoalStatus",
+        "GoalKindEnum": "perfbudget.goals.choices.GoalKind",
+        "IndicatorStatusEnum": "perfbudget.indicators.choices.EntryStatus",
+    },
 }
 
 TASKS = {

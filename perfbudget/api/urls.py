@@ -4,6 +4,8 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .auth import TokenObtainView
+from .goals import GoalViewSet
+from .indicators import IndicatorViewSet
 from .views import OrganisationViewSet, ProjectYearViewSet, RegionViewSet
 
 app_name = "api"
@@ -12,6 +14,8 @@ router = DefaultRouter()
 router.register("projects", ProjectYearViewSet, basename="project")
 router.register("regions", RegionViewSet, basename="region")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("goals", GoalViewSet, basename="goal")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

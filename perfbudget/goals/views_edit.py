@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -64,7 +65,7 @@ class GoalEditView(LoginRequiredMixin, View):
         try:
             goal = self.get_goal(request, pk)
         except PermissionDenied:
-            messages.error(request, "当前状态下您不能修改该绩效目标。")
+            messages.error(request, gettext("当前状态下您不能修改该绩效目标。"))
             return redirect("goals:detail", pk=pk)
         header = {"overall_goal": goal.overall_goal, "annual_goal": goal.annual_goal,
                   "change_reason": goal.change_reason, "addition_amount": goal.addition_amount}
@@ -75,7 +76,7 @@ class GoalEditView(LoginRequiredMixin, View):
         try:
             goal = self.get_goal(request, pk)
         except PermissionDenied:
-            messages.error(request, "当前状态下您不能修改该绩效目标。")
+            messages.error(request, gettext("当前状态下您不能修改该绩效目标。"))
             return redirect("goals:detail", pk=pk)
         header = header_from_post(request.POST)
         raw = rows_from_post(request.POST)
@@ -86,7 +87,7 @@ class GoalEditView(LoginRequiredMixin, View):
             messages.error(request, str(exc))
             context = _grid_context(request.user, goal, rows, header, exc.errors)
             return render(request, self.template_name, context, status=400)
-        messages.success(request, "绩效目标已保存。")
+        messages.success(request, gettext("绩效目标已保存。"))
         if request.POST.get("then") == "submit":
             return redirect("goals:detail", pk=pk)
         return redirect("goals:edit", pk=pk)
