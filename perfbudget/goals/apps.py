@@ -19,3 +19,4 @@ class GoalsConfig(AppConfig):
         auditlog.register(GoalIndicator, serialize_data=True)
         auditlog.register(BudgetCut, serialize_data=True)
         register_budget_gate(goals_gate)
+        from . import imports  # noqa: F401

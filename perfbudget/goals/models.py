@@ -125,8 +125,10 @@ def printed_target(comparator, target, upper="", unit=""):
     if comparator == Comparator.RANGE:
         suffix = unit if unit == "%" else ""
         return f"{target}{suffix}-{upper}{unit}" if upper else f"{target}{unit}"
-    if not target or not (target[0].isdigit() or target[0] in "-.") or parse_value(target).kind == "date":
-        return target  # a date, a word or an already printed value stays as written
+    if target and parse_value(target).kind == "date":
+        return f"≥{target}" if comparator == Comparator.GE else target  # "不早于" dates keep their symbol
+    if not target or not (target[0].isdigit() or target[0] in "-."):
+        return target  # a word or an already printed value stays as written
     return f"{SYMBOLS.get(comparator, '')}{target}{unit}"
 
 

@@ -146,7 +146,9 @@ def row_from_printed(printed, **fields):
     if v.kind == "qualitative":
         row.update(comparator=Comparator.QUAL, target=v.text, unit="")
     elif v.kind == "date" or v.date is not None:
-        row.update(comparator=Comparator.GE if v.op in ("≥", ">") else Comparator.LE, target=v.text, unit="")
+        # A deadline is stored as printed, without a leading symbol: "≤2025年11月30日前" → "2025年11月30日前".
+        row.update(comparator=Comparator.GE if v.op in ("≥", ">") else Comparator.LE,
+                   target=v.text.lstrip("≥≤=<>＜＞＝≧≦ ").strip(), unit="")
     elif v.op == "interval":
         row.update(comparator=Comparator.RANGE, target=_plain(v.value), upper=_plain(v.upper), unit=v.unit)
     elif v.value is not None:

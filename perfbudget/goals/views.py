@@ -34,6 +34,7 @@ class GoalListView(ScopedListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["can_batch"] = user.is_superuser or user.has_role(*REVIEWERS.values())
+        context["can_import"] = user.is_superuser or user.has_role("unit")
         return context
 
 

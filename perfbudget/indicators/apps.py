@@ -13,3 +13,4 @@ class IndicatorsConfig(AppConfig):
         from .models import IndicatorEntry
 
         auditlog.register(IndicatorEntry, serialize_data=True, exclude_fields=["row_version", "updated_at"])
+        from . import imports  # noqa: F401

@@ -188,3 +188,14 @@ def test_live_check_with_rows_still_being_typed(world, login):
                               ("效益指标", "", "半行", "ge", "", "", "")]
     r = c.post(reverse("goals:check", args=[goal.pk]), _post_rows(rows))
     assert r.status_code == 200 and "quality-panel" in r.content.decode()
+
+
+def test_deadlines_keep_their_meaning_through_printing():
+    from perfbudget.goals.models import printed_target
+    from perfbudget.goals.rows import row_from_printed
+
+    for printed in ("2025年11月30日前", "≤2025年11月30日前", "≥2025年3月1日"):
+        row = row_from_printed(printed)
+        again = row_from_printed(printed_target(row["comparator"], row["target"], "", row["unit"]))
+        assert (again["comparator"], again["target"]) == (row["comparator"], row["target"])
+        assert not row["target"].startswith(("≥", "≤"))

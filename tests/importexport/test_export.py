@@ -64,3 +64,13 @@ def test_export_can_be_edited_and_imported_again(world):
     assert changed.ok and (changed.updated, changed.unchanged) == (1, 1)
     py = ProjectYear.objects.get(project__code="COUNTY-EDU-2")
     assert py.initial_budget == Decimal("8000000.00") and py.abc_class == "A"
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(world):
+    py = world.projects["county"]["school"]
+    py.project.description = "=HYPERLINK(\"http://x\")"
+    py.project.name = "=1+1 食堂改造"
+    py.project.save()
+    _header, rows, ws = _rows(export_project_years(ProjectYear.objects.filter(pk=py.pk)))
+    assert rows[0]["项目名称"] == "=1+1 食堂改造"
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)

@@ -14,7 +14,6 @@ from .constants import HEADER_SCAN_ROWS, MAX_BYTES, MAX_ROWS
 
 logger = logging.getLogger(__name__)
 
-logger = logging.getLogger(__name__)
 
 @dataclass
 class Table:

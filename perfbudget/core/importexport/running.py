@@ -20,7 +20,6 @@ from .reading import read_bytes, read_rows
 
 logger = logging.getLogger(__name__)
 
-logger = logging.getLogger(__name__)
 
 @dataclass
 class RowError:

@@ -121,6 +121,13 @@ def error_report(errors):
     return _to_bytes(wb)
 
 
+def text_cell(ws, text):
+    """A cell holding `text` as text: openpyxl would store "=600元" (a printed target) as a formula."""
+    cell = WriteOnlyCell(ws, text)
+    cell.data_type = "s"
+    return cell
+
+
 def write_table(spec, objects, sheet_title=None):
     """Export `objects` with the import columns of `spec` (then its export-only ones) as `.xlsx` bytes.
 
@@ -147,6 +154,8 @@ def write_table(spec, objects, sheet_title=None):
                 cell = WriteOnlyCell(ws, value)
                 cell.number_format = col.number_format
                 value = cell
+            elif isinstance(value, str) and value.startswith("="):
+                value = text_cell(ws, value)
             row.append(value)
         ws.append(row)
     return _to_bytes(wb)
