@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template import engines
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,49 +62,7 @@ class GoalFileForm(forms.Form):
         return f
 
 
-PAGE = """{% extends "base.html" %}{% load i18n %}
-{% block title %}{{ texts.title }} · {{ p.name }}{% endblock %}
-{% block content %}
-<div class="text-muted small"><a href="{% url 'goals:list' %}">{{ texts.goals }}</a> /
-  <a href="{% url 'goals:detail' goal.pk %}">{{ p.code }}</a></div>
-<h1 class="h4 mb-3">{{ texts.title }}：{{ p.name }}（{{ goal.project_year.year }}）</h1>
-<div class="row g-3"><div class="col-lg-8">
-<div class="card mb-3"><div class="card-body small">
-  <p class="mb-2">{{ texts.intro }}</p>
-  <a class="btn btn-outline-primary btn-sm" href="{% url 'goals:goal_xlsx' goal.pk %}"
-     id="btn-goal-xlsx">{{ texts.export }}</a>
-  <a class="btn btn-outline-secondary btn-sm" href="{% url 'goals:goal_template' goal.project_year_id %}"
-     id="btn-goal-template">{{ texts.template }}</a>
-</div></div>
-{% if errors %}<div class="alert alert-danger" id="goal-import-errors">
-  <div class="fw-bold mb-1">{{ texts.failed }}</div>
-  <table class="table table-sm mb-0"><thead><tr><th>{{ texts.row }}</th><th>{{ texts.column }}</th>
-  <th>{{ texts.value }}</th><th>{{ texts.reason }}</th></tr></thead>
-  <tbody>{% for e in errors %}<tr><td>{{ e.row|default:"—" }}</td><td>{{ e.column|default:"—" }}</td>
-  <td>{{ e.value }}</td><td>{{ e.reason }}</td></tr>{% endfor %}</tbody></table>
-</div>{% endif %}
-<form method="post" enctype="multipart/form-data" class="card card-body" id="goal-import-form" novalidate>
-  {% csrf_token %}
-  {% for e in form.file.errors %}<div class="alert alert-danger">{{ e }}</div>{% endfor %}
-  <label class="form-label" for="{{ form.file.id_for_label }}">{{ form.file.label }}</label>
-  <input type="file" class="form-control mb-3" name="file" id="{{ form.file.id_for_label }}" accept=".xlsx">
-  <input type="hidden" name="row_version" value="{{ goal.row_version }}">
-  <div><button class="btn btn-primary" type="submit" id="btn-goal-import">{{ texts.submit }}</button>
-  <a class="btn btn-link" href="{% url 'goals:detail' goal.pk %}">{{ texts.cancel }}</a></div>
-</form>
-</div></div>
-{% endblock %}"""
 
-
-def _texts():
-    return {
-        "title": _("导入绩效目标申报表"), "goals": _("绩效目标"),
-        "intro": _("先导出本项目的申报表（或下载空白模板），在 Excel 中填写后上传。上传后按申报页面的规则逐行校验，"
-                   "全部通过才保存，并替换本目标的全部指标；任何一行有错误则不作任何修改，并列出行号、列名和原因。"),
-        "export": _("导出当前申报表"), "template": _("下载空白模板"),
-        "failed": _("导入未通过，没有修改任何数据："), "row": _("行号"), "column": _("列名"), "value": _("值"),
-        "reason": _("错误原因"), "submit": _("上传并导入"), "cancel": _("取消"),
-    }
 
 
 class GoalImportView(LoginRequiredMixin, View):
@@ -119,10 +75,8 @@ class GoalImportView(LoginRequiredMixin, View):
         return goal
 
     def render(self, request, goal, form, errors=(), status=200):
-        page = engines["django"].from_string(PAGE)
-        context = {"goal": goal, "p": goal.project_year.project, "form": form, "errors": list(errors),
-                   "texts": _texts()}
-        return HttpResponse(page.render(context, request), status=status)
+        context = {"goal": goal, "p": goal.project_year.project, "form": form, "errors": list(errors)}
+        return render(request, "goals/import_goal.html", context, status=status)
 
     def get(self, request, pk):
         try:
