@@ -24,6 +24,7 @@ from django.utils import timezone
 from perfbudget.core.middleware import current_request_id
 from perfbudget.core.models import TodoItem, WorkflowRecord
 from perfbudget.core.workflow import transition
+from perfbudget.indicators.library import sync_national_library
 from perfbudget.orgs.choices import OrgKind, RegionLevel, Role
 from perfbudget.orgs.models import FiscalYear, Organisation, Region, RoleGrant, User
 from perfbudget.projects.choices import ProjectClass, ProjectStatus
@@ -35,6 +36,7 @@ from perfbudget.rulesets.models import RuleSet
 from perfbudget.rulesets.services import revise
 
 from . import tables as T
+from .goals import seed_goals
 
 # Budget rounds written as history (records dated when they happened); later years run through the engine.
 HISTORY_YEARS = (2025,)
@@ -630,6 +632,7 @@ def seed(seed_value=T.SEED):
     with transaction.atomic():
         created, _updated = load_function_classes()
         stats["function_classes"] += created
+        stats["indicator_entries"] += sync_national_library()[1]  # reference data, as after `migrate`
         admin = User.objects.filter(username="admin").first()
         with set_actor(admin):
             regions, orgs = _write_places(plan, stats)
@@ -639,4 +642,5 @@ def seed(seed_value=T.SEED):
         pys, new_years = _write_projects(plan, orgs, regions, stats)
         _write_history(new_years, plan_orgs, actors, seed_value, stats)
         _write_workflow(plan, plan_orgs, actors, pys, stats)
+        seed_goals(plan, orgs, regions, users, pys, seed_value, stats)
     return stats, counts(seed_value)

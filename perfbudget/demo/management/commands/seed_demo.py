@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 
 from perfbudget.core.middleware import current_request_id, set_request_id
 from perfbudget.demo import generator
+from perfbudget.demo.goals import CURRENT_YEAR, goal_counts
+from perfbudget.goals.choices import GoalStatus
 from perfbudget.orgs.choices import OrgKind
 from perfbudget.projects.choices import BudgetType, ProjectStatus
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         set_request_id("seed-demo")  # the change log records which run wrote the rows
         try:
             stats, counts = generator.seed(options["seed"])
+            counts["goals"] = goal_counts(options["seed"])
         finally:
             set_request_id(previous)
         elapsed = time.monotonic() - started
@@ -48,6 +51,12 @@ class Command(BaseCommand):
             lines.append(f"  {year}年状态：" + listing(statuses, ProjectStatus.choices))
         lines.append(f"  流转记录 {counts['workflow_records']} 条，未办结待办 {counts['open_todos']} 条，"
                      f"规则集版本 {counts['rulesets']} 个。")
+        goals = counts["goals"]
+        for year, states in goals["by_year"].items():
+            lines.append(f"  {year}年绩效目标：" + listing(states, GoalStatus.choices))
+        lines.append(f"  {CURRENT_YEAR}年无绩效目标的项目 {goals['without_goal']} 条（无目标不预算）；"
+                     f"目标调整 {goals['adjustments']} 份，年中追加 {goals['additions']} 份；"
+                     f"核减 {goals['cuts']} 笔，共 {goals['cut_amount'] / 10000:.2f} 万元。")
         new_rows = sum(v for k, v in stats.items() if k != "workflow_diverged")
         tail = f"  本次新增或推进 {new_rows} 项" + ("（数据已存在，未作改动）" if not new_rows else "")
         if stats["workflow_diverged"]:
