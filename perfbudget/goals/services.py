@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from perfbudget.core.audit import acting_as
@@ -52,13 +52,14 @@ def approved_goal(project_year):
 # --- building and checking the goals/1 table -------------------------------------------------------------
 
 def history_for(project_year):
-    """Earlier years of the same project: their approved (or latest) targets, for the history checks."""
+    """Earlier years of the same project: their approved targets, for the history checks (a draft or a
+    returned table of an earlier year is not history)."""
     from perfbudget.projects.models import ProjectYear
 
     earlier = ProjectYear.objects.filter(project_id=project_year.project_id, year__lt=project_year.year)
     result = []
     for py in earlier.order_by("-year")[:3]:
-        goal = approved_goal(py) or live_goal(py)
+        goal = approved_goal(py)
         if goal is None:
             continue
         # Actual values join here once self-evaluations exist (evaluation stage).
@@ -367,8 +368,10 @@ def record_cut(project_year, user, amount, reason, goal=None):
         raise GoalError(_("请填写核减理由。"))
     if amount is None or amount <= 0:
         raise GoalError(_("核减金额必须大于0。"))
-    if py.budget is not None and amount > py.budget:
-        raise GoalError(_("核减金额不能超过项目预算。"))
+    already = py.goal_cuts.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    if py.budget is not None and amount + already > py.budget:
+        raise GoalError(_("核减金额累计（含已核减 %(a)s 元）不能超过项目预算 %(b)s 元。")
+                        % {"a": already, "b": py.budget})
     with acting_as(user):
         cut = BudgetCut.objects.create(project_year=py, goal=goal or live_goal(py), amount=amount, reason=reason,
                                        recorded_by=user)

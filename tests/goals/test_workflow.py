@@ -231,3 +231,28 @@ def test_mid_year_addition_needs_amount_and_reason_then_goes_through_review(worl
     services.submit(goal, u["unit"])
     _approve_all(goal, world)
     assert goal.status == GoalStatus.APPROVED and goal.kind == GoalKind.ADDITION
+
+
+def test_cuts_add_up_to_at_most_the_budget(world):
+    py = world.projects["county"]["school"]  # 1,200,000 元
+    perf = world.users["county"]["perf"]
+    services.record_cut(py, perf, Decimal("1000000"), "第一次核减")
+    with pytest.raises(services.GoalError, match="累计"):
+        services.record_cut(py, perf, Decimal("300000"), "第二次核减")
+    services.record_cut(py, perf, Decimal("200000"), "第二次核减")
+
+
+def test_history_checks_compare_with_approved_goals_only(world):
+    from tests.factories import project_year
+
+    unit = world.users["county"]["unit"]
+    school = world.orgs["county"]["school"]
+    earlier = project_year(school, year=2024, code="HIST-1", name="历史项目")
+    later = project_year(school, year=2025, code="HIST-1")
+    declare_goal(earlier, unit)  # a draft of 2024: not history
+    assert services.history_for(later) == []
+    goal = services.live_goal(earlier)
+    services.submit(goal, unit)
+    _approve_all(goal, world)
+    history = services.history_for(later)
+    assert [h["year"] for h in history] == [2024] and history[0]["indicators"][0]["name"] == "维修校舍面积"
