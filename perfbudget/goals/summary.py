@@ -8,7 +8,22 @@ from django.db.models import Count, Q, Sum
 from .choices import IN_REVIEW, GoalStatus
 from .models import BudgetCut, Goal
 
-COLUMNS = ("projects", "declared", "in_review", "returned", "approved", "cut_count", "cut_amount", "budget")
+COLUMNS = ("projects", "declared", "reviewed", "in_review", "returned", "approved", "cut_count", "cut_amount",
+           "budget")
+REVIEW_ACTIONS = ("dept_approve", "dept_return", "section_approve", "section_return", "office_approve",
+                  "office_return")
+
+
+def _reviewed():
+    """Goals that went through at least one review step (approved or returned by someone)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from perfbudget.core.models import WorkflowRecord
+
+    ct = ContentType.objects.get_for_model(Goal)
+    return Exists(WorkflowRecord.objects.filter(content_type=ct, object_id=OuterRef("pk"),
+                                                action__in=REVIEW_ACTIONS))
 
 
 def summarise(project_years, goals, cuts, by="department"):
@@ -20,14 +35,16 @@ def summarise(project_years, goals, cuts, by="department"):
     for code, name, n, budget in project_years.values_list(*key).annotate(n=Count("id"), b=Sum("initial_budget")) \
             .values_list(*key, "n", "b"):
         rows[(code, name)].update(projects=n, budget=budget or Decimal(0))
-    stats = goals.exclude(status=GoalStatus.SUPERSEDED).values_list(*gkey).annotate(
+    stats = goals.exclude(status=GoalStatus.SUPERSEDED).annotate(was_reviewed=_reviewed()).values_list(*gkey).annotate(
         declared=Count("project_year", filter=~Q(status=GoalStatus.DRAFT), distinct=True),
+        reviewed=Count("id", filter=Q(was_reviewed=True)),
         in_review=Count("id", filter=Q(status__in=IN_REVIEW)),
         returned=Count("id", filter=Q(status=GoalStatus.RETURNED)),
         approved=Count("id", filter=Q(status=GoalStatus.APPROVED)),
-    ).values_list(*gkey, "declared", "in_review", "returned", "approved")
-    for code, name, declared, in_review, returned, approved in stats:
-        rows[(code, name)].update(declared=declared, in_review=in_review, returned=returned, approved=approved)
+    ).values_list(*gkey, "declared", "reviewed", "in_review", "returned", "approved")
+    for code, name, declared, reviewed, in_review, returned, approved in stats:
+        rows[(code, name)].update(declared=declared, reviewed=reviewed, in_review=in_review, returned=returned,
+                                  approved=approved)
     for code, name, n, amount in cuts.values_list(*gkey).annotate(n=Count("id"), a=Sum("amount")) \
             .values_list(*gkey, "n", "a"):
         rows[(code, name)].update(cut_count=n, cut_amount=amount or Decimal(0))

@@ -199,3 +199,34 @@ def test_deadlines_keep_their_meaning_through_printing():
         again = row_from_printed(printed_target(row["comparator"], row["target"], "", row["unit"]))
         assert (again["comparator"], again["target"]) == (row["comparator"], row["target"])
         assert not row["target"].startswith(("≥", "≤"))
+
+
+def test_summary_counts_by_department(world):
+    from decimal import Decimal
+
+    from perfbudget.goals import services
+    from perfbudget.goals.models import BudgetCut
+    from perfbudget.goals.summary import summarise
+    from perfbudget.projects.models import ProjectYear
+    from tests.factories import user
+
+    u = world.users["county"]
+    returned = declare_goal(world.projects["county"]["school"], u["unit"], submit=True)
+    services.review(returned, u["dept"], "return", comment="重报")
+    unit2 = user("sum-unit2", "unit", organisation=world.orgs["county"]["school2"])
+    approved = declare_goal(world.projects["county"]["school2"], unit2, submit=True)
+    for role in ("dept", "funding", "perf"):
+        services.review(approved, u[role], "approve")
+    farm_unit = user("sum-farm", "unit", organisation=world.orgs["county"]["farm"])
+    declare_goal(world.projects["county"]["farm"], farm_unit)  # a draft: not declared yet
+    services.record_cut(world.projects["county"]["school"], u["perf"], Decimal("50000"), "目标不合格")
+    perf = u["perf"]
+    rows, total = summarise(ProjectYear.objects.visible_to(perf).filter(year=2025),
+                            Goal.objects.visible_to(perf).filter(project_year__year=2025),
+                            BudgetCut.objects.visible_to(perf), by="department")
+    edu = next(r for r in rows if r["name"].endswith("教育局"))
+    assert (edu["projects"], edu["declared"], edu["reviewed"], edu["returned"], edu["approved"]) == (2, 2, 2, 1, 1)
+    assert edu["cut_count"] == 1 and edu["cut_amount"] == Decimal("50000")
+    agri = next(r for r in rows if r["name"].endswith("农业农村局"))
+    assert (agri["projects"], agri["declared"], agri["approved"]) == (1, 0, 0)
+    assert total["projects"] == 3 and total["approved"] == 1
