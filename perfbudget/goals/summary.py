@@ -65,4 +65,38 @@ def returned_ever(goals):
         .values("object_id").distinct().count()
 
 
-__all__ = ["summarise", "returned_ever", "BudgetCut"]
+HEADERS = {"department": "主管部门", "region": "区划"}
+LABELS = (("projects", "项目数"), ("budget", "预算(万元)"), ("declared", "已申报"), ("reviewed", "已审核"),
+          ("in_review", "审核中"), ("returned", "已退回"), ("approved", "已批复"), ("cut_count", "核减项数"),
+          ("cut_amount", "核减金额(万元)"))
+
+
+def summary_workbook(rows, total, year, by):
+    """The summary table as .xlsx bytes (amounts in 万元, exact to two decimals)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年目标审核汇总"
+    ws.append([HEADERS[by], *(label for _key, label in LABELS)])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    money = {"budget", "cut_amount"}
+    for r in [*rows, {"name": "合计", **total}]:
+        ws.append([r["name"], *((r[k] / 10000).quantize(Decimal("0.01")) if k in money else r[k]
+                                for k, _label in LABELS)])
+    for row in ws.iter_rows(min_row=2):
+        for cell, (key, _label) in zip(row[1:], LABELS, strict=True):
+            if key in money:
+                cell.number_format = "#,##0.00"
+    ws.column_dimensions["A"].width = 28
+    ws.freeze_panes = "B2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+__all__ = ["summarise", "returned_ever", "summary_workbook", "BudgetCut"]

@@ -11,12 +11,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from perfbudget.core.fields import parse_amount
+from perfbudget.core.http import file_response
 from perfbudget.orgs.models import year_choices
 from perfbudget.projects.models import ProjectYear
 
 from . import services
 from .models import BudgetCut, Goal
-from .summary import returned_ever, summarise
+from .summary import returned_ever, summarise, summary_workbook
 
 
 class GoalSummaryView(LoginRequiredMixin, TemplateView):
@@ -35,10 +36,17 @@ class GoalSummaryView(LoginRequiredMixin, TemplateView):
         goals = Goal.objects.visible_to(user).filter(project_year__year=year)
         cuts = BudgetCut.objects.visible_to(user).filter(project_year__year=year)
         rows, total = summarise(pys, goals, cuts, by=by)
+        self.export = (rows, total, year, by) if self.request.GET.get("export") == "xlsx" else None
         context.update(rows=rows, total=total, year=year, years=year_choices(), by=by,
                        returned_ever=returned_ever(goals),
                        recent_cuts=cuts.select_related("project_year__project", "recorded_by")[:20])
         return context
+
+
+    def render_to_response(self, context, **kwargs):
+        if self.export:
+            return file_response(summary_workbook(*self.export), f"绩效目标审核汇总_{context['year']}.xlsx")
+        return super().render_to_response(context, **kwargs)
 
 
 class BudgetCutView(LoginRequiredMixin, View):

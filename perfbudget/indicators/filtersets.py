@@ -22,7 +22,8 @@ class IndicatorFilterSet(django_filters.FilterSet):
     value_kind = django_filters.ChoiceFilter(label=_("指标性质"), choices=ValueKind.choices, empty_label=ALL)
     direction = django_filters.ChoiceFilter(label=_("指标方向"), choices=Comparator.choices, empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=EntryStatus.choices, empty_label=ALL)
-    is_common = django_filters.BooleanFilter(label=_("共性指标"))
+    is_common = django_filters.ChoiceFilter(label=_("共性指标"), choices=(("1", _("是")), ("0", _("否"))),
+                                            empty_label=ALL, method="common")
 
     class Meta:
         model = IndicatorEntry
@@ -30,6 +31,9 @@ class IndicatorFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search(queryset, value)
+
+    def common(self, queryset, name, value):
+        return queryset.filter(is_common=value == "1")
 
     def in_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))

@@ -120,3 +120,9 @@ def test_declare_from_library_fix_warning_submit_return_approve(page, demo, scre
     assert page.locator("#workflow-history tbody tr").count() == 6
     page.goto("/goals/?year=2026")
     screenshot("goal-list-perf")
+    page.goto("/goals/summary/?year=2026")
+    assert page.locator("#summary-total").count() == 1
+    screenshot("goal-summary-perf")
+    page.goto("/indicators/?q=yejz")  # pinyin initials
+    assert "幼儿" in page.inner_text("#indicator-table")
+    screenshot("indicator-library")

@@ -230,3 +230,28 @@ def test_summary_counts_by_department(world):
     agri = next(r for r in rows if r["name"].endswith("农业农村局"))
     assert (agri["projects"], agri["declared"], agri["approved"]) == (1, 0, 0)
     assert total["projects"] == 3 and total["approved"] == 1
+
+
+def test_summary_export_opens_back(world, login):
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from perfbudget.goals import services
+
+    u = world.users["county"]
+    declare_goal(world.projects["county"]["school"], u["unit"], submit=True)
+    services.record_cut(world.projects["county"]["school"], u["perf"], Decimal("123456"), "目标不合格")
+    r = login(u["perf"]).get(reverse("goals:summary"), {"year": 2025, "export": "xlsx"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("主管部门", "项目数", "预算(万元)", "已申报")
+    assert rows[-1][0] == "合计" and rows[-1][-1] == 12.35 and rows[-1][1] == 3
+
+
+def test_library_filter_common(world, login):
+    c = login(world.users["county"]["unit"])
+    html = c.get(reverse("indicators:list"), {"is_common": "1", "per_page": 500}).content.decode()
+    assert "Z01-001" in html and "A01-001" not in html
