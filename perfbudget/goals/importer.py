@@ -23,7 +23,6 @@ from perfbudget.core.importexport import TEXT_FORMAT, Column, TableSpec, boolean
 from perfbudget.core.scopes import CHANGE
 from perfbudget.indicators import frameworks
 from perfbudget.indicators.choices import Basis
-from perfbudget.indicators.excel import text_cell
 from perfbudget.projects.models import ProjectYear
 from perfbudget.rulesets.services import resolve
 
@@ -272,10 +271,10 @@ COLUMNS = (
            example="2025", export=lambda r: _py(r).year),
     Column("总体目标", "overall_goal", width=36, help=_("项目的总体目标，只需在该项目的第一行填写；留空则不修改。"),
            example=_("完成校舍维修，消除安全隐患。"),
-           export=lambda r: text_cell(r.goal.overall_goal) if r.first else None),
+           export=lambda r: r.goal.overall_goal if r.first else None),
     Column("年度目标", "annual_goal", width=36, example="",
            help=_("本年度目标，只需在该项目的第一行填写；留空则不修改。"),
-           export=lambda r: text_cell(r.goal.annual_goal) if r.first else None),
+           export=lambda r: r.goal.annual_goal if r.first else None),
     Column("一级指标", "level1", required=True, dropdown=level1_dropdown, strict_dropdown=False, width=12,
            help=_("产出指标、效益指标、满意度指标（101号体系另有成本指标）。"), example="产出指标",
            export=lambda r: r.row.level1),
@@ -284,10 +283,10 @@ COLUMNS = (
            example="数量指标",
            export=lambda r: r.row.level2),
     Column("三级指标", "name", required=True, width=30, help=_("指标名称，不超过100个字。"), example=_("维修校舍面积"),
-           export=lambda r: text_cell(r.row.name)),
+           export=lambda r: r.row.name),
     Column("指标值", "target", required=True, parse=target_cell, width=18,
            help=_("连同比较符号填写：≥38公里、≤350元、=1个、90%-100%、2025年11月30日前；定性指标直接填写，如 良好。"),
-           example="≥3200平方米", export=lambda r: text_cell(r.row.printed)),
+           example="≥3200平方米", export=lambda r: r.row.printed),
     Column("计量单位", "unit", width=10, number_format=TEXT_FORMAT,
            help=_("如 平方米、%、人；可留空（从指标值中读取）。"),
            example="平方米", export=lambda r: r.row.unit),
@@ -298,12 +297,12 @@ COLUMNS = (
            aliases=("指标值设定依据",), export=lambda r: BASIS_LABEL.get(r.row.basis, r.row.basis)),
     Column("核心指标", "is_core", parse=boolean, dropdown=[YES, NO], width=10, help=_("是/否，留空为否。"), example=NO,
            export=lambda r: YES if r.row.is_core else NO),
-    Column("备注", "note", width=24, help=_("选填。"), example="", export=lambda r: text_cell(r.row.note)),
+    Column("备注", "note", width=24, help=_("选填。"), example="", export=lambda r: r.row.note),
 )
 COLUMN_HEADERS = {c.field: c.header for c in COLUMNS}
 
 EXPORT_ONLY = (
-    Column("项目名称", "_project_name", width=28, export=lambda r: text_cell(_py(r).project.name)),
+    Column("项目名称", "_project_name", width=28, export=lambda r: _py(r).project.name),
     Column("预算单位", "_unit", width=26, export=lambda r: _py(r).project.unit.name),
     Column("状态", "_status", width=12, export=lambda r: r.goal.get_status_display()),
     Column("版本", "_version", width=8, export=lambda r: r.goal.version),

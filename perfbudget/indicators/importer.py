@@ -15,7 +15,6 @@ from perfbudget.core.importexport import TEXT_FORMAT, CellError, Column, TableSp
 from perfbudget.core.scopes import CHANGE
 
 from .choices import BASIS_BY_LABEL, Basis, Comparator, ValueKind
-from .excel import text_cell
 from .forms import LEVEL1, LEVEL2, IndicatorEntryForm
 from .models import IndicatorCategory, IndicatorEntry
 from .services import EDITABLE_FIELDS, create_entry, revise_entry
@@ -157,9 +156,9 @@ COLUMNS = (
     Column("二级指标", "level2", required=True, dropdown=[k for k, _v in LEVEL2], width=16,
            help=_("须属于所填一级指标，如 数量指标、社会效益指标。"), example="数量指标", export=lambda e: e.level2),
     Column("三级指标名称", "name", required=True, width=30, aliases=("三级指标", "指标名称"), help=_("不超过100个字。"),
-           example=_("新增普惠性学前教育学位数"), export=lambda e: text_cell(e.name)),
+           example=_("新增普惠性学前教育学位数"), export=lambda e: e.name),
     Column("指标解释", "definition", width=36, help=_("指标的含义和口径。"), example="",
-           export=lambda e: text_cell(e.definition)),
+           export=lambda e: e.definition),
     Column("计量单位", "unit", width=10, number_format=TEXT_FORMAT, help=_("如 个、%、人次。"), example="个",
            export=lambda e: e.unit),
     Column("指标方向", "direction", parse=direction, dropdown=Comparator.labels, default=Comparator.GE, width=12,
@@ -168,20 +167,20 @@ COLUMNS = (
     Column("指标性质", "value_kind", parse=value_kind, dropdown=ValueKind.labels, default=ValueKind.QUANTITATIVE,
            width=10, help=_("定量或定性；留空为定量。"), example="定量", export=lambda e: _display(e, "value_kind")),
     Column("计算公式或数据来源", "formula", width=30, help=_("不超过300个字。"), example="",
-           export=lambda e: text_cell(e.formula)),
+           export=lambda e: e.formula),
     Column("建议设定依据", "basis", parse=basis, dropdown=Basis.labels, default=Basis.PLAN, width=12,
            aliases=("设定依据",), example="计划标准",
            help=_("计划标准、行业标准、历史标准或其他标准；留空为计划标准。"),
            export=lambda e: _display(e, "basis")),
     Column("建议指标值", "suggested_target", width=14,
            help=_("连同比较符号填写，如 ≥600个、≥95%。"), example="≥600个",
-           export=lambda e: text_cell(e.suggested_target)),
+           export=lambda e: e.suggested_target),
     Column("参考值下限", "range_low", parse=number, width=12, help=_("数字，可留空。"), example="",
            export=lambda e: _decimal(e.range_low)),
     Column("参考值上限", "range_high", parse=number, width=12, help=_("数字，不小于下限，可留空。"), example="",
            export=lambda e: _decimal(e.range_high)),
     Column("适用行业领域", "sectors", width=20, help=_("以空格分隔。"), example="",
-           export=lambda e: text_cell(e.sectors)),
+           export=lambda e: e.sectors),
     Column("适用功能分类科目", "function_codes", width=18, number_format=TEXT_FORMAT,
            help=_("以空格分隔的科目编码前缀，如 205 20502。"), example="20502", export=lambda e: e.function_codes),
     Column("本次修订说明", "revision_note", width=24,
@@ -194,7 +193,7 @@ EXPORT_ONLY = (
     Column("状态", "_status", width=8, export=lambda e: e.get_status_display()),
     Column("维护区划", "_owner", width=14,
            export=lambda e: e.owner_region.name if e.owner_region_id else gettext("全国")),
-    Column("当前版本修订说明", "_revision_note", width=24, export=lambda e: text_cell(e.revision_note)),
+    Column("当前版本修订说明", "_revision_note", width=24, export=lambda e: e.revision_note),
 )
 
 INDICATOR_SPEC = TableSpec(
