@@ -23,6 +23,7 @@ the execution weight) and ``required_level2``. `rules_from_values` maps a rule s
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from perfbudget.indicators import naming
@@ -88,7 +89,11 @@ SEVERITY = {
 PENALTY = {"error": 15, "warning": 5, "info": 1}
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
-# Qualitative wording that names something a reviewer can check (a tier, a pass, zero incidents).
+# A qualitative target is vague (VAGUE_TARGET) unless one of its clauses (split at 、，；并 …) states something a
+# reviewer can check and uses no trend word: a tier or a pass (合格, 良好及以上, 通过验收), zero incidents
+# (无重大安全事故), a standard met (符合…标准), a milestone (建立…制度), a schedule (按季度, 定期, 限期整改).
+# Such a target is legitimate; it only does not count as quantified.
+# Whole clauses that are checkable on their own.
 TIER_WORDS = frozenset({
     "良好", "优秀", "优良", "优", "良", "合格", "达标", "是", "否", "有", "通过", "通过验收", "验收合格", "完成",
     "全部完成", "按时完成", "按期完成", "按计划完成", "及时", "按时", "按期", "符合", "符合要求", "符合标准",
@@ -97,14 +102,26 @@ TIER_WORDS = frozenset({
     # milestones a reviewer can see done or not
     "建立", "已建立", "建成", "完成建设", "投入使用", "交付使用", "开工", "竣工", "运行", "出台", "印发", "实现",
 })
+# Words that make a clause checkable wherever they stand in it.
+VERIFIABLE_WORDS = (
+    "合格", "达标", "良好", "优秀", "优良", "验收", "全覆盖", "不予", "零事故", "零投诉",
+    "建立", "建成", "制定", "出台", "印发", "发布", "签订", "设立", "投入使用", "交付使用", "竣工", "开工",
+    "健全", "完整", "完好", "清晰", "整洁", "明确", "公示", "公开", "合规", "正常运行", "正常运营", "正常使用",
+    "按时", "按期", "按月", "按季", "按年", "按周", "按规定", "按要求", "按计划", "按约", "按合同", "按证", "按标准",
+    "按程序", "按频次", "定期", "限期", "及时", "每年", "每半年", "每季度", "每月", "每周", "到人", "到户")
 _RE_VERIFIABLE = re.compile(
-    r"^(?:(?:无|零|未发生|不发生|杜绝)[\u4e00-\u9fff]{0,10}"
-    r"|(?:符合|达到|满足|执行)(?:国家|行业|省|市|县|相关|设计|规定|规划|合同)?[\u4e00-\u9fff]{0,8}(?:标准|规范|要求|规定)"
-    r"|[\u4e00-\u9fff]{0,6}(?:通过|验收合格|取得|获得)[\u4e00-\u9fff]{0,8}(?:验收|认证|批复|许可|证书|备案))$")
+    r"(?:无|零|未发生|不发生|未出现|杜绝)(?!法|论|需|关|星)[\u4e00-\u9fff]"  # zero incidents
+    r"|(?:符合|达到|满足|执行|遵守)[^、,;]{0,16}?(?:标准|规范|要求|规定|设计|定额|条件|程序|办法)"  # a standard met
+    r"|通过[^、,;]{0,10}?(?:验收|评审|审核|审查|评估|考核|检查|复核|测评|认证|鉴定|备案|审计)"  # a pass
+    r"|(?:取得|获得)[^、,;]{0,8}?(?:认证|批复|许可|证书|备案)"
+    r"|^有(?!序|力|利|望|关|所|效|助)[\u4e00-\u9fff]{1,4}$")  # 有机构、有人员、有预案
+_RE_CLAUSES = re.compile(r"[、,;]|并且|同时|并|且")
+# Trend and intensity words: a clause with one states a direction, not a level anyone can check.
 VAGUE_WORDS = ("提升", "提高", "改善", "加强", "增强", "长远", "长期", "有效", "明显", "显著", "进一步", "持续",
                "逐步", "促进", "推动", "稳步", "大幅", "较好", "一定", "有所", "不断", "积极", "优化", "完善",
                "增加", "减少", "降低", "下降", "好转", "发展", "预期", "逐年", "稳定", "较大", "较高", "大力",
-               "切实", "充分", "更加", "良性", "保障", "加快", "扩大")
+               "切实", "充分", "更加", "良性", "保障", "加快", "扩大", "认真", "扎实", "努力", "尽快", "高效",
+               "高质量", "更好", "较为")
 _RE_VAGUE = re.compile("|".join(VAGUE_WORDS))
 # Names where a bare number is customary (an index, a ranking).
 UNITLESS_NAMES = ("指数", "系数", "倍数", "比值", "排名", "名次", "等级", "星级", "评分", "得分", "分值")
@@ -261,29 +278,24 @@ def check_goals(table: dict, rules: dict | None = None) -> dict:
 def _check_row(report, row, v, rules):
     i, name, label, target = row["index"], row["name"], _label(row), row["target"]
     if _is_input(name, v, row["level1"]):
-        what = ("预算执行率、资金到位率等已在自评表的资金执行部分单独考核" if naming.looks_like_time(name)
-                or "执行" in name or "到位" in name else "投入的资金、人员、材料是手段而不是结果")
-        report.add("INPUT_AS_GOAL", i, f"{label}是投入而不是产出或效果（{what}），不能作为绩效指标："
-                                       "请删除此行，改为这笔投入完成的产出（如建设数量、服务人次）或带来的效益。")
+        if naming.looks_like_time(name) or "执行" in name or "到位" in name:
+            report.add("INPUT_AS_GOAL", i, f"{label}是资金执行，自评时另行考核：请删除，改为产出或效益。")
+        else:
+            report.add("INPUT_AS_GOAL", i, f"{label}是投入，不是结果：请删除，改为它带来的产出或效益。")
         return  # the row is to be replaced: its spelling does not matter
     weight = row.get("weight")
     if weight is not None and weight > rules["max_indicator_weight"]:
-        report.add("WEIGHT_CONCENTRATED", i, f"{label}分值{_plain(weight)}分，超过单个指标上限"
-                                             f"{_plain(rules['max_indicator_weight'])}分：请降低该指标分值，"
-                                             "把分值分散到其他指标。")
+        report.add("WEIGHT_CONCENTRATED", i, f"{label}{_plain(weight)}分，超过单项上限"
+                                             f"{_plain(rules['max_indicator_weight'])}分：请分给其他指标。")
     if v.multi or naming.packs_several(name):
-        report.add("MULTIPLE_IN_ONE", i, f"{label}（指标值“{target}”）把几个指标写在一行：请拆成多行，"
-                                         "每行只写一个指标和一个指标值。")
+        report.add("MULTIPLE_IN_ONE", i, f"{label}一行含几个指标：请拆开，每行一个指标一个值。")
     _check_category(report, row, v)
     if v.kind == "empty":
-        report.add("VAGUE_TARGET", i, f"{label}的指标值“{target}”等于没有填写：请填写具体数值（如“≥95%”）、"
-                                      "完成时限或可判断的定性等级。")
+        report.add("VAGUE_TARGET", i, f"{label}未填指标值：请填数值、时限或可核验的标准。")
         return
     if v.kind == "qualitative":
         if is_vague_wording(v.word):
-            report.add("VAGUE_TARGET", i, f"{label}的指标值“{target}”没有可衡量的数值或可核验的时间（泛指标）："
-                                          "请改为具体数值（如“≥85%”“≥500人次”）或完成时限；确需定性的，"
-                                          "写明可判断的等级（如“良好”“通过验收”）并说明判断方法。")
+            report.add("VAGUE_TARGET", i, f"{label}的“{target}”无法核验：请改为数值、时限或明确标准（如通过验收）。")
         return
     if v.kind == "date":
         return
@@ -297,16 +309,21 @@ def _is_input(name, v, level1):
 
 
 def is_vague_wording(word: str) -> bool:
-    """A qualitative target no reviewer can check: a trend word (提升, 改善, 有效, 长期 …), a sentence, or a
-    word not among the recognised tiers and verifiable statements (良好, 合格, 通过验收, 无安全事故 …)."""
-    w = (word or "").strip()
+    """A qualitative target no reviewer can check: trend words (明显提升, 有效减少, 长期 …) or a sentence that
+    restates the goal. Not vague: a concrete standard in words — a tier or a pass (合格, 良好及以上, 通过验收),
+    zero incidents (无重大安全事故), a standard met (符合设计及规范要求), a milestone or a schedule
+    (建立管护制度、明确责任主体并落实; 按季度统计上报), in at least one clause free of trend words."""
+    w = unicodedata.normalize("NFKC", word or "").strip()
     if not w:
         return True
-    if _RE_VAGUE.search(w):
-        return True
-    if w in TIER_WORDS or _RE_VERIFIABLE.match(w):
+    return not any(_verifiable_clause(c.strip()) for c in _RE_CLAUSES.split(w))
+
+
+def _verifiable_clause(clause: str) -> bool:
+    if not clause or _RE_VAGUE.search(clause):
         return False
-    return True
+    return (clause in TIER_WORDS or any(word in clause for word in VERIFIABLE_WORDS)
+            or bool(_RE_VERIFIABLE.search(clause)))
 
 
 def _check_number(report, row, v):
@@ -319,34 +336,27 @@ def _check_number(report, row, v):
     number = f"{_plain(v.value)}{v.unit}"
     if v.op is None and not _is_bound(v) and not v.multi:
         better = "≤" if reverse else "≥"
-        report.add("NO_COMPARATOR", i, f"{label}的指标值“{target}”只有数字，没有写明比较方式：越多越好的写“≥{number}”，"
-                                       f"越少越好的写“≤{number}”，区间写“下限-上限”；按名称看应为“{better}{number}”。")
+        report.add("NO_COMPARATOR", i, f"{label}的“{target}”缺比较符：请写成“{better}{number}”（或≤、区间）。")
     elif v.op == "=" and (rate or count or v.kind == "percent") and not _is_bound(v):
-        report.add("WRONG_COMPARATOR", i, f"{label}是比率或数量，指标值“{target}”用了“=”："
-                                          "多一点、少一点都会被判为未达成，"
-                                          "请按方向改为“≥”（越多越好）或“≤”（越少越好）。")
+        report.add("WRONG_COMPARATOR", i, f"{label}用“=”，多少一点都算未完成：请按方向改为“≥”或“≤”。")
     elif v.op in ("≥", ">") and reverse and not _is_bound(v):
-        report.add("WRONG_COMPARATOR", i, f"{label}越低越好（反向指标），指标值“{target}”却用了“{v.op}”："
-                                          f"请改为“≤{number}”。")
+        report.add("WRONG_COMPARATOR", i, f"{label}越低越好，不应用“{v.op}”：请改为“≤{number}”。")
     elif v.op in ("≤", "<") and not reverse and not _is_bound(v) and (
             naming.looks_like_satisfaction(name) or (naming.looks_like_quality(name) and rate)):
-        report.add("WRONG_COMPARATOR", i, f"{label}越高越好（正向指标），指标值“{target}”却用了“{v.op}”："
-                                          f"请改为“≥{number}”。")
+        report.add("WRONG_COMPARATOR", i, f"{label}越高越好，不应用“{v.op}”：请改为“≥{number}”。")
     if v.kind == "number" and not v.unit and v.value != 0 and not any(w in name for w in UNITLESS_NAMES):
         if naming.looks_like_rate(name) or naming.looks_like_satisfaction(name):
             op = v.op or ("≤" if reverse else "≥")
             shown = f"{_plain(v.value)}%-{_plain(v.upper)}%" if v.op == "interval" else f"{op}{_plain(v.value)}%"
-            report.add("MISSING_UNIT", i, f"{label}是比率，指标值“{target}”没有写“%”：请写成“{shown}”，"
-                                          "以免被误读为绝对数。")
+            report.add("MISSING_UNIT", i, f"{label}是比率，“{target}”缺“%”：请写成“{shown}”。")
         else:
-            report.add("MISSING_UNIT", i, f"{label}的指标值“{target}”没有计量单位：请写明单位（如“个”“人次”“公里”"
-                                          "“万元”），或在“计量单位”栏填写。")
+            report.add("MISSING_UNIT", i, f"{label}的“{target}”缺单位：请补上单位（如个、人次、公里）。")
     if v.kind == "percent" and not change:
         limit = Decimal(1000) if v.unit == "‰" else Decimal(100)
         high = v.upper if v.upper is not None else v.value
         if v.value < 0 or high > limit:
-            report.add("PERCENT_OUT_OF_RANGE", i, f"{label}是占比，指标值“{target}”超出0–{_plain(limit)}{v.unit}："
-                                                  "请核对数值；若指的是增长幅度，请在名称中写明（如“较上年增长率”）。")
+            report.add("PERCENT_OUT_OF_RANGE", i, f"{label}是占比，“{target}”超出0–{_plain(limit)}{v.unit}："
+                                                  "请核对；若是增幅，请在名称中写明。")
 
 
 def _check_category(report, row, v):
@@ -354,35 +364,29 @@ def _check_category(report, row, v):
     i, name, label = row["index"], row["name"], _label(row)
     level1, level2 = row["level1"], row["level2"]
     if level1 not in ALLOWED_LEVEL2:
-        report.add("UNKNOWN_CATEGORY", i, f"{label}的一级指标“{level1}”不是产出、效益、满意度（或成本）指标："
-                                          "请归入规定的一级指标。")
+        report.add("UNKNOWN_CATEGORY", i, f"{label}的一级指标“{level1}”不规范：请归入产出、效益、满意度或成本。")
         return
-    where = f"“{level1}{'/' + level2 if level2 else ''}”"
+    where = level2 or level1
     guess = naming.expected_level2(name)
-    problem = None  # (what is wrong, where it belongs, another way to fix it)
+    problem = None  # (what is wrong, where it belongs: a level two, or words)
     if naming.looks_like_satisfaction(name) and level1 != SATISFACTION:
-        problem = ("是满意度指标", f"{SATISFACTION}/服务对象满意度指标", "")
+        problem = ("是满意度指标", "服务对象满意度指标")
     elif level1 == SATISFACTION and not naming.looks_like_satisfaction(name):
-        better = guess if guess and guess != "服务对象满意度指标" else None
-        problem = ("不是满意度指标", f"{naming.LEVEL1_OF_LEVEL2[better]}/{better}" if better else "产出或效益指标", "")
+        problem = ("不是满意度指标", guess if guess and guess != "服务对象满意度指标" else "产出或效益指标")
     elif level2 and level2 not in ALLOWED_LEVEL2[level1]:
-        allowed = "、".join(sorted(ALLOWED_LEVEL2[level1]))
-        problem = (f"的二级指标“{level2}”不属于“{level1}”（可选：{allowed}）",
-                   f"{level1}/{guess}" if guess and naming.LEVEL1_OF_LEVEL2.get(guess) == level1 else "相应的二级指标",
-                   "")
+        dest = guess if guess and naming.LEVEL1_OF_LEVEL2.get(guess) == level1 else f"{level1}下的二级指标"
+        report.add("MISCLASSIFIED", i, f"{label}的“{level2}”不属于“{level1}”：请改为“{dest}”。")
+        return
     elif level2 == "数量指标" and naming.looks_like_rate(name) and not naming.looks_like_completion_rate(name):
-        better = guess if guess and guess not in ("数量指标", "服务对象满意度指标") else "质量指标"
-        problem = ("是比率", f"{naming.LEVEL1_OF_LEVEL2.get(better, OUTPUT)}/{better}",
-                   "；数量指标应填写完成的数量（个、人次、公里等）")
+        problem = ("是比率", guess if guess and guess not in ("数量指标", "服务对象满意度指标") else "质量指标")
     elif level2 in ("数量指标", "质量指标") and (naming.looks_like_deadline(name) or v.kind == "date"):
-        problem = ("是完成时限", f"{OUTPUT}/时效指标", "")
+        problem = ("是完成时限", "时效指标")
     elif (level2 in ("数量指标", "质量指标", "时效指标") or level1 in (BENEFIT, SATISFACTION)) and (
             naming.looks_like_cost(name) and not naming.looks_like_change(name)):
-        problem = ("是成本指标", f"{OUTPUT}/成本指标", "（101号版式为一级指标“成本指标”）")
+        problem = ("是成本指标", "成本指标")
     if problem:
-        what, dest, note = problem
-        report.add("MISCLASSIFIED", i, f"{label}{what}，却放在{where}下：请移到“{dest}”{note}，"
-                                       "或修改名称使其与类别一致。")
+        what, dest = problem
+        report.add("MISCLASSIFIED", i, f"{label}{what}，不应在“{where}”下：请移到“{dest}”或改名。")
 
 
 # ---- the table
@@ -396,19 +400,17 @@ def _check_structure(report, table, rows, parsed, rules):
         if category in present:
             continue
         if category == COST and cost_as_level2:
-            how = "请把“产出指标/成本指标”下的指标移到一级指标“成本指标”下（101号版式中成本指标是一级指标）。"
+            how = "请把产出下的成本指标移为一级指标。"
         else:
-            how = f"请至少补充一个“{category}”下的三级指标（如{CATEGORY_EXAMPLES[category]}）。"
-        report.add("MISSING_CATEGORY", None, f"缺少一级指标“{category}”（{layout}版式要求"
-                                             f"{'、'.join(REQUIRED_LEVEL1[layout])}齐全）：{how}")
+            how = f"请补充至少一个（如{CATEGORY_EXAMPLES[category]}）。"
+        report.add("MISSING_CATEGORY", None, f"缺少一级指标“{category}”（{layout}版式）：{how}")
     if len(rows) < rules["min_indicators"]:
-        report.add("TOO_FEW_INDICATORS", None, f"三级指标只有{len(rows)}个，少于规则要求的{rules['min_indicators']}个："
-                                               "请按产出（数量、质量、时效）、效益、满意度补充指标。")
+        report.add("TOO_FEW_INDICATORS", None, f"三级指标仅{len(rows)}个，少于规则要求的{rules['min_indicators']}个："
+                                               "请补充产出、效益、满意度指标。")
     if not rows:
         return
     if not any(row["level2"] for row in rows):
-        report.add("NO_LEVEL2", None, "表中没有二级指标，无法检查数量、质量、时效指标是否齐全："
-                                      "请为每个指标填写二级指标。")
+        report.add("NO_LEVEL2", None, "未填二级指标，无法核对数量、质量、时效是否齐全：请逐行填写。")
         return
     seen = set()
     for row, v in zip(rows, parsed, strict=True):
@@ -419,7 +421,7 @@ def _check_structure(report, table, rows, parsed, rules):
     for level2 in rules["required_level2"]:
         if level2 not in seen:
             example = LEVEL2_EXAMPLES.get(level2, "")
-            report.add("TOO_FEW_INDICATORS", None, f"没有“{level2}”下的指标（规则要求至少一个）：请补充"
+            report.add("TOO_FEW_INDICATORS", None, f"缺少“{level2}”：请补充至少一个"
                                                    f"{'（如' + example + '）' if example else ''}。")
 
 
@@ -430,12 +432,11 @@ def _check_quantification(report, table, rows, quantified_count, rules):
     minimum = rules["min_quantified_share"]
     if share + 1e-9 < minimum:
         report.add("LOW_QUANTIFIED_SHARE", None, f"定量指标占比{share:.0%}（{quantified_count}/{len(rows)}），"
-                                                 "低于规则要求的"
-                                                 f"{minimum:.0%}：请把定性指标改为可衡量的数值或完成时限。")
+                                                 f"低于要求的{minimum:.0%}：请把定性指标改为数值或时限。")
     needed = rules["special_fund_min_quantified"]
     if table["project"].get("special_fund") and quantified_count < needed:
-        report.add("SPECIAL_FUND_FEW_QUANTIFIED", None, f"专项资金项目只有{quantified_count}个可量化的三级指标，"
-                                                        f"少于规则要求的{needed}个：请补充定量指标。")
+        report.add("SPECIAL_FUND_FEW_QUANTIFIED", None, f"专项资金仅{quantified_count}个定量指标，"
+                                                        f"少于要求的{needed}个：请补充定量指标。")
 
 
 def _check_weights(report, rows, rules):
@@ -449,11 +450,11 @@ def _check_weights(report, rows, rules):
     missing = [row["index"] + 1 for row, w in zip(rows, weights, strict=True) if w is None]
     if missing:
         shown = "、".join(str(n) for n in missing[:10]) + ("个等" if len(missing) > 10 else "个")
-        report.add("WEIGHT_SUM", None, f"有{len(missing)}个指标未填分值（第{shown}），其余合计{_plain(total)}分："
-                                       f"请为每个指标填写分值，合计{_plain(expected)}分（100分减去预算执行率{execution}分）。")
+        report.add("WEIGHT_SUM", None, f"{len(missing)}个指标未填分值（第{shown}）：请补齐，"
+                                       f"合计{_plain(expected)}分。")
     elif abs(total - Decimal(str(expected))) > Decimal("0.01"):
-        report.add("WEIGHT_SUM", None, f"指标分值合计{_plain(total)}分，应为{_plain(expected)}分"
-                                       f"（100分减去预算执行率{execution}分）：请调整各指标分值。")
+        report.add("WEIGHT_SUM", None, f"分值合计{_plain(total)}分，应为{_plain(expected)}分"
+                                       f"（100减执行率{execution}分）：请调整分值。")
 
 
 def _check_duplicates(report, rows):
@@ -462,7 +463,7 @@ def _check_duplicates(report, rows):
         key = naming.name_key(row["name"])
         if key in first:
             report.add("DUPLICATE_INDICATOR", row["index"], f"{_label(row)}与第{first[key]['index'] + 1}个指标重复："
-                                                            "请删除其中一个，或修改名称以区分不同的衡量内容。")
+                                                            "请删去一个或改名区分。")
         else:
             first[key] = row
 
@@ -470,11 +471,9 @@ def _check_duplicates(report, rows):
 def _check_overall_goal(report, table):
     goal = table.get("overall_goal") or ""
     if not goal.strip():
-        report.add("MISSING_OVERALL_GOAL", None, "未填写项目总体目标：请概括本年度计划完成的主要产出（数量、时限）"
-                                                 "和预期效果。")
+        report.add("MISSING_OVERALL_GOAL", None, "未填总体目标：请概括本年主要产出（数量、时限）和效果。")
     elif not any(c.isdigit() for c in goal):
-        report.add("VAGUE_OVERALL_GOAL", None, "总体目标没有任何数量或时间：请写明计划完成的主要数量、时限和效果"
-                                               "（如“年底前完成38公里管网改造，惠及1.6万户居民”）。")
+        report.add("VAGUE_OVERALL_GOAL", None, "总体目标没有数量或时间：请写明主要数量、时限和效果。")
 
 
 # ---- history
@@ -537,14 +536,11 @@ def _below_history(report, row, v, past):
         return
     _, year, ref_text, source = worst
     when = f"{year}年" if year else "以前年度"
-    what = "实际完成值" if source == "actual" else "目标值"
+    what = "实际值" if source == "actual" else "目标值"
     if lower_is_better:
-        message = (f"{_label(row)}的指标值“{row['target']}”比{when}{what}“{ref_text}”更宽松："
-                   "目标不应退回到历史水平之后，"
-                   "请收紧目标值，或在申报说明中写明理由。")
+        message = f"{_label(row)}的“{row['target']}”比{when}{what}“{ref_text}”宽松：请收紧，或写明理由。"
     else:
-        message = (f"{_label(row)}的指标值“{row['target']}”低于{when}{what}“{ref_text}”：目标不应低于已经达到的水平，"
-                   "请提高目标值，或在申报说明中写明下调理由。")
+        message = f"{_label(row)}的“{row['target']}”低于{when}{what}“{ref_text}”：请提高，或写明下调理由。"
     report.add("BELOW_HISTORY", row["index"], message)
 
 
@@ -557,6 +553,5 @@ def _copied(report, rows, earlier):
         return
     if all(same_target(row["target"], item["target"]) for row, item in pairs):
         year = f"{last['year']}年" if last.get("year") else "上年"
-        report.add("COPIED_FROM_HISTORY", None, f"本年{len(pairs)}个指标的指标值与{year}逐行完全相同："
-                                                "请结合上年实际完成情况"
-                                                "和本年预算重新测算目标值，不能照抄上年。")
+        report.add("COPIED_FROM_HISTORY", None, f"{len(pairs)}个指标值与{year}逐行相同："
+                                                "请按上年实绩和本年预算重新测算。")

@@ -156,7 +156,11 @@ def row_from_printed(printed, **fields):
         if comparator is None:
             comparator = Comparator.GE
             row["note"] = (row.get("note") or "") or _("原表未标注比较符号，按正向（≥）处理。")
-        row.update(comparator=comparator, target=_plain(v.value), unit=row.get("unit") or v.unit)
+        unit, value = row.get("unit") or v.unit, v.value
+        scale = {"万": 10_000, "亿": 100_000_000}.get(unit[:1]) if unit != v.unit and unit[1:] == v.unit else None
+        if scale:  # the parser multiplied "50万次" out; the row keeps the unit 万次, so keep 50
+            value = value / scale
+        row.update(comparator=comparator, target=_plain(value), unit=unit)
     else:
         row.update(comparator=Comparator.QUAL, target=v.text)
     return row

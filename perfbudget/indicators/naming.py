@@ -50,6 +50,12 @@ TIME_WORDS = ("时间", "时限", "及时率", "及时性", "工期", "期限", 
 DEADLINE_WORDS = ("时间", "时限", "工期", "期限", "日期", "完成时间", "完工时间", "竣工时间", "按时完成", "按期完成")
 COST_WORDS = ("成本", "单价", "造价", "均价", "单位投资", "补助标准", "支出标准", "经费标准", "费用标准",
               "收费标准", "每公里投资", "费用控制", "成本控制", "平均费用", "人均费用", "人均成本")
+# Rates where higher means better quality: a name with one of these measures quality even when it mentions a
+# cost or a time ("补助标准执行准确率", "工程造价审核准确率" are accuracy rates, not costs).
+POSITIVE_QUALITY_RATES = ("合格率", "达标率", "优良率", "通过率", "准确率", "正确率", "完好率", "符合率", "优秀率",
+                          "规范率", "完整率")
+# Their negations, which are lower-is-better rates ("不合格率" contains "合格率").
+NEGATED_QUALITY_RATES = ("不合格率", "不达标率", "不规范率", "不准确率", "不符合率", "不完整率")
 QUALITY_WORDS = ("合格率", "达标率", "优良率", "验收", "通过率", "准确率", "正确率", "完好率", "符合率", "质量",
                  "优秀率", "合规", "一次性通过", "规范率", "完整率", "完整性", "准确性", "达标", "合格", "精度",
                  "故障率", "返修率", "差错率", "出错率", "完成质量", "标准化")
@@ -92,6 +98,8 @@ LEVEL1_OF_LEVEL2 = {QUANTITY: OUTPUT, QUALITY: OUTPUT, TIMELINESS: OUTPUT, COST2
 _RE_INPUT = re.compile("(?:" + "|".join(INPUT_VERBS) + ")[\u4e00-\u9fff]{0,4}?(?:" + "|".join(INPUT_OBJECTS) + ")")
 _RE_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．:：])+")
 _RE_UNIT_NOTE = re.compile(r"[(（](?:单位[:：]?)?([^()（）]{0,8})[)）]$")
+# A per-base rate in a note: "(1/10万)", "(/10万)", "(每万人)" → "/10万", "/万人".
+_RE_PER_BASE_NOTE = re.compile(r"^1?(?:/|每)(\d*(?:十万|百万|千万|万|千|百|亿))(人口|人|户|名|例)?$")
 # What a trailing "(…)" may hold to be a unit note rather than a qualifier ("(%)" yes, "(中压)" no).
 UNIT_NOTES = frozenset(["%", "‰", "％", "百分比", "比例"] + list(UNIT_ALIASES) + KNOWN_UNITS)
 _RE_PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》【】\[\]()（）,，.。:：;；、!！?？·\-—_~～*#]+")
@@ -110,12 +118,16 @@ def _has(text: str, words) -> bool:
 
 @lru_cache(maxsize=8192)
 def unit_note(name) -> str:
-    """The unit a name carries in a trailing note: "群众投诉率（%）" → "%", "管网长度(单位:公里)" → "公里"."""
+    """The unit a name carries in a trailing note: "群众投诉率（%）" → "%", "管网长度(单位:公里)" → "公里",
+    "孕产妇死亡率（1/10万）" → "/10万" (the parser's per-base unit)."""
     text = unicodedata.normalize("NFKC", str(name or "")).strip()
     note = _RE_UNIT_NOTE.search(text)
     if not note:
         return ""
     inner = note.group(1).strip()
+    per = _RE_PER_BASE_NOTE.match(inner)
+    if per:
+        return f"/{per.group(1)}{'人' if per.group(2) == '人口' else per.group(2) or ''}"
     if inner in UNIT_NOTES or note.group(0)[1:].startswith("单位"):
         return "%" if inner in ("百分比", "比例") else UNIT_ALIASES.get(inner, inner)
     return ""
@@ -194,8 +206,10 @@ def looks_like_deadline(name) -> bool:
 
 @lru_cache(maxsize=8192)
 def looks_like_cost(name) -> bool:
-    """A cost measure (单位成本, 单价, 造价, 补助标准)."""
-    return _has(_text(name), COST_WORDS)
+    """A cost measure (单位成本, 单价, 造价, 补助标准, 成本节约率) — not a quality rate that names a cost
+    (补助标准执行准确率)."""
+    text = _text(name)
+    return _has(text, COST_WORDS) and not _positive_quality_rate(text)
 
 
 @lru_cache(maxsize=8192)
@@ -206,9 +220,17 @@ def looks_like_quality(name) -> bool:
 
 @lru_cache(maxsize=8192)
 def looks_like_reverse(name) -> bool:
-    """Lower is better (事故率, 投诉次数, 成本, 时长) unless the name asks for a fall (较上年下降)."""
+    """Lower is better (事故率, 投诉次数, 成本, 时长) unless the name asks for a fall (较上年下降) or is a
+    higher-is-better quality rate (造价审核准确率)."""
     text = _text(name)
-    return _has(text, REVERSE_WORDS) and not _has(text, ("下降", "降低", "减少", "降幅", "压减", "节约"))
+    return (_has(text, REVERSE_WORDS) and not _has(text, ("下降", "降低", "减少", "降幅", "压减", "节约"))
+            and not _positive_quality_rate(text))
+
+
+def _positive_quality_rate(text: str) -> bool:
+    for word in NEGATED_QUALITY_RATES:
+        text = text.replace(word, "")
+    return _has(text, POSITIVE_QUALITY_RATES)
 
 
 @lru_cache(maxsize=8192)

@@ -10,7 +10,9 @@ Kinds (`Value.kind`):
   (95 for 95%, 3 for 3‰) and `unit` is ``"%"`` or ``"‰"``; `as_ratio()` gives the fraction.
 - ``"date"``     a date or deadline: ``2025年11月30日前`` (date 2025-11-30, op ≤), ``2023年12月底前``, ``2025年``,
   ``12月底前`` and ``当年``/``年内`` (no year printed: `date` is None and `period` keeps the month, e.g. ``--12``;
-  `deadline(value, year)` resolves it with the project's year). A period stands for its last day (``2025年`` →
+  `deadline(value, year)` resolves it with the project's year). A year named relative to the project year
+  (``次年6月底前``, ``翌年3月31日前``, ``当年6月底前``) is yearless too: `word` keeps the relative word (次年) and
+  `deadline()` adds its offset (`year_offset`). A period stands for its last day (``2025年`` →
   2025-12-31, ``11月底``/``11月前`` → 30 Nov, ``上旬``/``中旬`` → the 10th/20th, ``第三季度`` → 30 Sep); a cell
   with a date and another number (``2025年完成38公里``) is that number, not a date.
 - ``"qualitative"`` words: ``良好``, ``达到预期``, ``明显提升``; `word` holds the cleaned wording.
@@ -27,7 +29,9 @@ and after it (以上 → ≥, 以下/以内/内 → ≤, 左右 → =, 余/多 �
 Numbers: full-width digits, thousands separators (``1,200``, ``1，200``), decimals, a few Chinese numerals for
 small counts (``两个``, ``十场以上``, ``三个月内``, ``百分之九十五``). 万/亿 rule: before a money unit (元, 美元) they
 stay part of the unit (``260万元`` → 260 万元, ``1.5亿元`` → 1.5 亿元, ``48万元/公里`` → 48 万元/公里); before any
-other unit or alone they multiply (``1.2万人`` → 12000 人, ``3.5万`` → 35000). `base_quantity()` converts money to
+other unit or alone they multiply (``1.2万人`` → 12000 人, ``3.5万`` → 35000). A rate per a base population is one
+value with its base as the unit, not two values: ``≤14.5/10万`` → 14.5 ``/10万``, ``3.2/万人`` and ``3.2每万人`` →
+3.2 ``/万人``, ``5/千人`` → 5 ``/千人`` (‰ is a percent kind, see above). `base_quantity()` converts money to
 元 and ‰ to % for comparisons.
 
 Intervals: ``90%-100%``, ``90%～100%``, ``90%~100%``, ``90-100%``, ``90％至100％``, ``[90,100]``, ``【90%，100%】``,
@@ -151,6 +155,10 @@ RELATIVE_PERIODS = [
     ("年内", 12, None, "≤"), ("当年", 12, None, "≤"), ("本年", 12, None, "≤"), ("年底", 12, None, "≤"),
     ("年末", 12, None, "≤"), ("年终", 12, None, "≤"), ("上半年", 6, None, "≤"), ("下半年", 12, None, "≤"),
 ]
+# Years named relative to the project year → offset in years. With a month, quarter or half after them they
+# make a yearless date ("次年6月底前"); the next-year words also stand alone ("次年", "次年底前").
+RELATIVE_YEARS = {"当年": 0, "本年": 0, "今年": 0, "当年度": 0, "本年度": 0, "次年": 1, "翌年": 1, "明年": 1,
+                  "第二年": 1, "下一年": 1, "下年": 1, "次年度": 1, "下一年度": 1, "下年度": 1, "翌年度": 1}
 # Filler words before a qualitative wording.
 FILLER_WORDS = ["确保", "力争", "争取", "预计", "计划", "预期目标为", "目标为"]
 
@@ -212,6 +220,13 @@ _RE_DATE_Q = re.compile(r"(?:" + _YEAR + r"年(?:度)?)?(?:第)?(?P<q>[1-4一二
 _RE_DATE_Y = re.compile(_YEAR + r"年(?:度)?(?P<part>上半年|下半年|年底|年末|底|末|内)?")
 _RE_RELATIVE = re.compile(r"(?<![\d个两一二三四五六七八九十])(?:" + _alternation(w for w, *_ in RELATIVE_PERIODS) + ")")
 _RELATIVE_OF = {w: (m, d, op) for w, m, d, op in RELATIVE_PERIODS}
+_RE_DATE_REL = re.compile(
+    r"(?<![\d个两一二三四五六七八九十])(?P<rel>" + _alternation(RELATIVE_YEARS) + r")"
+    r"(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})(?:日|号)|(?P<part>份|上旬|中旬|下旬|中|底|末|初))?"
+    r"|第?(?P<q>[1-4一二三四])季度(?:末|底)?|(?P<half>上半年|下半年)|(?P<end>年底|年末|底|末|内))?")
+_NEXT_YEAR_WORDS = tuple(sorted((w for w, n in RELATIVE_YEARS.items() if n), key=len, reverse=True))
+# A rate per a base population ("/10万", "/万人", "每万人", "/千人"): the base is the unit.
+_RE_PER_BASE = re.compile(r"^(?:/|每)(?P<n>\d*)(?P<mag>十万|百万|千万|万|千|百|亿)(?P<who>人口|人|户|名|例)?")
 _QUARTER_OF = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _PART_DAY = {"上旬": 10, "中旬": 20, "中": 15, "初": 10}
 
@@ -300,12 +315,14 @@ def same_target(a: Value | str | None, b: Value | str | None) -> bool:
             return qa is qb and va.word == vb.word
         return va.op == vb.op and qa == qb
     if va.kind == "date":
-        return va.op == vb.op and va.date == vb.date and va.period == vb.period
+        return (va.op == vb.op and va.date == vb.date and va.period == vb.period
+                and year_offset(va.word) == year_offset(vb.word))
     return va.op == vb.op and va.word == vb.word
 
 
 def deadline(value: Value | str | None, year: int | None = None) -> datetime.date | None:
-    """The date of a date value; a yearless one ("12月底前", "当年") is resolved in `year`."""
+    """The date of a date value; a yearless one ("12月底前", "当年") is resolved in `year`, one in a relative year
+    ("次年6月底前") in the year after it."""
     v = _as_value(value)
     if v.kind != "date":
         return None
@@ -316,8 +333,9 @@ def deadline(value: Value | str | None, year: int | None = None) -> datetime.dat
     try:
         parts = [int(p) for p in v.period[2:].split("-")]
         month = parts[0]
-        day = parts[1] if len(parts) > 1 else calendar.monthrange(int(year), month)[1]
-        return datetime.date(int(year), month, day)
+        year = int(year) + year_offset(v.word)
+        day = parts[1] if len(parts) > 1 else calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, day)
     except (ValueError, TypeError, IndexError):
         return None
 
@@ -438,16 +456,16 @@ def _date_op(t, span):
 def _parse_date(text, t):
     """(a date Value, t) when the cell is a date or deadline holding no other number; else (None, t with any
     date spans blanked out)."""
-    hits = []  # (span, date, period, word)
+    hits = []  # (span, date, period, word, the comparator when none is printed)
     taken = [False] * len(t)
 
     def free(m):
         return not any(taken[m.start():m.end()])
 
-    def take(m, date, period, word=""):
+    def take(m, date, period, word="", op=None):
         for i in range(m.start(), m.end()):
             taken[i] = True
-        hits.append(((m.start(), m.end()), date, period, word))
+        hits.append(((m.start(), m.end()), date, period, word, op))
 
     for m in _RE_DATE_FULL.finditer(t):
         y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
@@ -462,6 +480,9 @@ def _parse_date(text, t):
         day = _PART_DAY.get(m.group("part") or "")
         date = datetime.date(y, mo, day or _month_end(y, mo))
         take(m, date, f"{y:04d}-{mo:02d}" + (f"-{day:02d}" if day else ""))
+    for m in _RE_DATE_REL.finditer(t):
+        if free(m):
+            _take_relative(m, take)
     for m in _RE_DATE_Q.finditer(t):
         if not free(m):
             continue
@@ -495,8 +516,8 @@ def _parse_date(text, t):
     for m in _RE_RELATIVE.finditer(t):
         if not free(m):
             continue
-        mo, _d, _op = _RELATIVE_OF[m.group(0)]
-        take(m, None, f"--{mo:02d}", m.group(0))
+        mo, _d, op = _RELATIVE_OF[m.group(0)]
+        take(m, None, f"--{mo:02d}", m.group(0), op)
     if not hits:
         return None, t
     rest = "".join(c for c, used in zip(t, taken, strict=True) if not used)
@@ -504,19 +525,47 @@ def _parse_date(text, t):
         # another number: a quantity with a date around it ("2025年改造38公里"); hide the date from it
         return None, "".join("\x00" if used else c for c, used in zip(t, taken, strict=True))
     hits.sort(key=lambda h: h[0][0])
-    span, date, period, word = hits[-1]  # of several dates, the last printed is the deadline
+    span, date, period, word, default_op = hits[-1]  # of several dates, the last printed is the deadline
     if len(hits) > 1:
         op = "interval"
         if date is None and period.startswith("--"):
             year = next((h[1].year for h in hits if h[1] is not None), None)
             if year:
-                date = deadline(Value(text="", kind="date", period=period), year)
-                period = f"{year:04d}{period[1:]}"
+                date = deadline(Value(text="", kind="date", period=period, word=word), year)
+                period = f"{date.year:04d}{period[1:]}" if date else period
+                word = "" if date else word
     else:
-        op = _date_op(t, span)
-        if op is None and word:
-            op = _RELATIVE_OF[word][2]
+        op = _date_op(t, span) or default_op
     return Value(text=text, kind="date", op=op, date=date, period=period, word=word), t
+
+
+def _take_relative(m, take):
+    """A date in a year named relative to the project's ("次年6月底前", "当年第三季度", "次年底"): yearless, the
+    relative word kept as `word`. A bare 当年/本年度 is left to RELATIVE_PERIODS."""
+    rel = m.group("rel")
+    if m.group("m"):
+        mo = int(m.group("m"))
+        if not 1 <= mo <= 12:
+            return
+        if m.group("d"):
+            d = int(m.group("d"))
+            if not 1 <= d <= _month_end(2024, mo):
+                return
+            take(m, None, f"--{mo:02d}-{d:02d}", rel)
+        else:
+            day = _PART_DAY.get(m.group("part") or "")
+            take(m, None, f"--{mo:02d}" + (f"-{day:02d}" if day else ""), rel)
+    elif m.group("q"):
+        take(m, None, f"--{_QUARTER_OF[m.group('q')] * 3:02d}", rel)
+    elif m.group("half"):
+        take(m, None, "--06" if m.group("half") == "上半年" else "--12", rel, "≤")
+    elif RELATIVE_YEARS[rel]:  # 次年, 次年底, 翌年内: by the end of that year
+        take(m, None, "--12", rel, "≤")
+
+
+def year_offset(word: str) -> int:
+    """Years between the project year and a relative date's year: 1 for 次年/翌年/下一年度…, else 0."""
+    return 1 if word and word.startswith(_NEXT_YEAR_WORDS) else 0
 
 
 # ---- quantities
@@ -540,6 +589,9 @@ def _read_number(t, pos):
         unit, kind, end = "%", "percent", end + 1
     elif rest.startswith("‰"):
         unit, kind, end = "‰", "percent", end + 1
+    elif per := _RE_PER_BASE.match(rest):
+        who = "人" if per.group("who") == "人口" else per.group("who") or ""
+        unit, end = f"/{per.group('n')}{per.group('mag')}{who}", end + per.end()
     else:
         mult = None
         if rest[:1] in ("万", "亿"):

@@ -255,3 +255,14 @@ def test_library_filter_common(world, login):
     c = login(world.users["county"]["unit"])
     html = c.get(reverse("indicators:list"), {"is_common": "1", "per_page": 500}).content.decode()
     assert "Z01-001" in html and "A01-001" not in html
+
+
+@pytest.mark.parametrize("printed,unit,target,out_unit", [
+    ("≥50万次", "万次", "50", "万次"), ("≥1.2万人", "", "12000", "人"), ("≥3所", "所", "3", "所"),
+    ("≤48万元", "万元", "48", "万元"), ("≥600", "个", "600", "个"),
+])
+def test_row_from_printed_keeps_the_unit_scale(printed, unit, target, out_unit):
+    from perfbudget.goals.rows import row_from_printed
+
+    row = row_from_printed(printed, unit=unit)
+    assert (row["target"], row["unit"]) == (target, out_unit)

@@ -119,6 +119,11 @@ FIRES = [
     ("VAGUE_TARGET", table(rows={7: {"target": "进一步加强"}}), 7),
     ("VAGUE_TARGET", table(rows={5: {"target": "为群众提供更加便捷的用气服务"}}), 5),
     ("VAGUE_TARGET", table(rows={1: {"target": "—"}}), 1),
+    ("VAGUE_TARGET", table(rows={7: {"target": "明显改善"}}), 7),
+    ("VAGUE_TARGET", table(rows={7: {"target": "长远"}}), 7),
+    ("VAGUE_TARGET", table(rows={5: {"target": "为群众提供便捷的用气服务"}}), 5),  # restates the goal
+    ("VAGUE_TARGET", table(rows={7: {"target": "认真落实、持续改善"}}), 7),
+    ("NO_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "孕产妇死亡率", "14.5/10万")]), 9),
     ("NO_COMPARATOR", table(rows={0: {"target": "38公里"}}), 0),
     ("NO_COMPARATOR", table(rows={2: {"target": "98%"}}), 2),
     ("WRONG_COMPARATOR", table(rows={2: {"target": "=98%"}}), 2),
@@ -126,8 +131,11 @@ FIRES = [
     ("WRONG_COMPARATOR", table(rows={8: {"target": "≤90%"}}), 8),
     ("WRONG_COMPARATOR", table(rows={4: {"target": "≥48万元"}}), 4),
     ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "燃气安全事故发生率", "≥1%")]), 9),
+    ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "安全事故发生次数", "=1次")]), 9),
+    ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "孕产妇死亡率", "≥14.5/10万")]), 9),
     ("MISSING_UNIT", table(rows={1: {"target": "≥16000"}}), 1),
     ("MISSING_UNIT", table(rows={2: {"target": "≥98"}}), 2),
+    ("MISSING_UNIT", table(add=[row("效益指标", "社会效益指标", "文物安全责任事故发生次数", "≤2")]), 9),
     ("PERCENT_OUT_OF_RANGE", table(rows={8: {"target": "≥120%"}}), 8),
     ("PERCENT_OUT_OF_RANGE", table(rows={2: {"target": "90%-110%"}}), 2),
     ("INPUT_AS_GOAL", table(rows={0: {"name": "投入资金", "target": "1850万元"}}), 0),
@@ -143,6 +151,9 @@ FIRES = [
     ("MISCLASSIFIED", table(add=[row("产出指标", "数量指标", "管网改造完成时间", "2025年10月底前")]), 9),
     ("MISCLASSIFIED", table(add=[row("效益指标", "社会效益指标", "户均改造成本", "≤1200元")]), 9),
     ("MISCLASSIFIED", table(rows={5: {"level2": "数量指标"}}), 5),
+    ("MISCLASSIFIED", table(add=[row("产出指标", "数量指标", "补助对象覆盖率", "=100%")]), 9),
+    ("MISCLASSIFIED", table(add=[row("效益指标", "社会效益指标", "参训人员业务能力提升认可率", "≥90%")]), 9),
+    ("MISCLASSIFIED", table(add=[row("产出指标", "数量指标", "竣工验收时间", "次年6月底前")]), 9),
     ("MISSING_CATEGORY", table(drop=[8]), None),
     ("MISSING_CATEGORY", table(drop=[5, 6, 7]), None),
     ("TOO_FEW_INDICATORS", table(drop=[1, 5, 7, 8]), None),
@@ -188,6 +199,20 @@ def test_clean_table_is_quiet(code):
     assert codes(check_goals(CLEAN), code) == []
 
 
+def test_messages_are_short():
+    """A reviewer reads dozens: each message, the row's name and printed value aside, stays within 50 characters
+    (60 with a usual name), says what is wrong (before "：") and how to fix it ("请…")."""
+    for _, tab, _ in FIRES:
+        report = check_goals(tab)
+        for f in report["findings"]:
+            message = f["message"]
+            if f["indicator"] is not None:
+                r = report["indicators"][f["indicator"]]
+                message = message.replace(r["name"], "").replace(str(r["target"]), "")
+            assert len(message) <= 50, f["message"]
+            assert "：" in message and "请" in message.split("：", 1)[1], f["message"]
+
+
 def test_severities():
     errors = {"MISSING_CATEGORY", "TOO_FEW_INDICATORS", "WEIGHT_SUM", "PERCENT_OUT_OF_RANGE", "INPUT_AS_GOAL",
               "SPECIAL_FUND_FEW_QUANTIFIED", "DUPLICATE_INDICATOR"}
@@ -228,7 +253,66 @@ QUIET = [
     ("MISSING_UNIT", table(add=[row("效益指标", "社会效益指标", "燃气事故死亡率", "0")])),
     ("SPECIAL_FUND_FEW_QUANTIFIED", table(project={"special_fund": True}, add=[
         row("产出指标", "数量指标", "新建调压箱数量", "≥12台", 0)])),
+    ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "安全事故发生次数", "=0次")])),  # 0 is a bound
+    ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "较大及以上生产安全事故起数", "=0起")])),
+    ("WRONG_COMPARATOR", table(add=[row("效益指标", "社会效益指标", "因灾死亡失踪人数", "=0人")])),
+    ("WRONG_COMPARATOR", table(add=[row("产出指标", "质量指标", "工程造价审核准确率", "≥98%")])),  # not a cost
+    ("MISCLASSIFIED", table(add=[row("产出指标", "质量指标", "补助标准执行准确率", "=100%")])),  # an accuracy rate
+    ("MISCLASSIFIED", table(add=[row("产出指标", "成本指标", "工程造价控制率", "≤100%")])),  # a cost rate
+    ("MISCLASSIFIED", table(add=[row("产出指标", "质量指标", "补助对象覆盖率", "=100%")])),
+    ("MULTIPLE_IN_ONE", table(add=[row("效益指标", "社会效益指标", "孕产妇死亡率", "≤14.5/10万")])),
+    ("MISSING_UNIT", table(add=[row("效益指标", "社会效益指标", "孕产妇死亡率", "≤14.5/10万")])),
+    ("NO_COMPARATOR", table(rows={3: {"target": "次年6月底前"}})),  # a deadline in the year after
+    ("VAGUE_TARGET", table(rows={7: {"target": "建立管护制度并落实"}})),
 ]
+
+# Rows as a unit gets them from the shipped library: concrete standards in words, zero counts, per-base rates,
+# relative deadlines. Each, added to the clean table, draws no finding at all.
+LIBRARY_STYLE = [
+    row("效益指标", "社会效益指标", "安全事故发生次数", "=0次"),
+    row("效益指标", "社会效益指标", "采购质疑投诉成立件数", "=0件"),
+    row("效益指标", "社会效益指标", "孕产妇死亡率", "≤14.5/10万"),
+    dict(row("效益指标", "社会效益指标", "孕产妇死亡率", "≤14.5"), unit="/10万"),  # the unit column
+    row("效益指标", "社会效益指标", "孕产妇死亡率（1/10万）", "≤14.5"),  # a unit note in the name
+    row("效益指标", "社会效益指标", "每万人口刑事案件发案数", "≤30/万人"),
+    row("产出指标", "时效指标", "高标准农田项目竣工验收时间", "次年6月底前"),
+    row("产出指标", "时效指标", "项目完成时间", "当年6月底前"),
+    row("产出指标", "质量指标", "补助标准执行准确率", "=100%"),
+    row("产出指标", "质量指标", "补助对象覆盖率", "=100%"),
+    row("产出指标", "质量指标", "幼儿园保育教育质量评估情况", "评估结论为合格及以上"),
+    row("产出指标", "质量指标", "工程质量情况", "符合设计及规范要求、无质量缺陷"),
+    row("效益指标", "可持续影响指标", "长效管理机制建立情况", "建立管护制度、明确责任主体并落实"),
+    row("效益指标", "可持续影响指标", "基层应急管理体系运行情况", "乡镇（街道）有机构、有人员、有预案、有物资"),
+    row("效益指标", "可持续影响指标", "环卫作业考核机制运行情况", "按月考核、按考核结果结算"),
+    row("效益指标", "可持续影响指标", "文物本体保存状况", "本体结构稳定、无新增险情"),
+    row("效益指标", "可持续影响指标", "耕地地力保护补贴与耕地保护挂钩落实情况", "撂荒地和改变用途耕地不予补贴"),
+    row("满意度指标", "服务对象满意度指标", "参训人员业务能力提升认可率", "≥90%"),
+]
+
+
+@pytest.mark.parametrize("added", LIBRARY_STYLE, ids=[r["target"] for r in LIBRARY_STYLE])
+def test_library_style_rows_are_clean(added):
+    report = check_goals(table(add=[added]))
+    assert [f for f in report["findings"] if f["indicator"] == 9] == []
+
+
+@pytest.mark.parametrize("word,vague", [
+    # trend words and sentences: nothing a reviewer can check
+    ("明显改善", True), ("明显提高", True), ("有效减少", True), ("长期", True), ("长远", True), ("稳步提升", True),
+    ("显著增强", True), ("进一步加强", True), ("有所提升", True), ("达到预期", True), ("长期有效", True),
+    ("为群众提供更加便捷的用气服务", True), ("为群众提供便捷的用气服务", True), ("满足群众用气需求", True),
+    ("认真落实", True), ("落实到位", True), ("有序推进", True), ("", True),
+    # concrete standards in words
+    ("良好", False), ("合格", False), ("通过验收", False), ("通过竣工验收", False), ("无重大安全事故", False),
+    ("零事故", False), ("符合国家相关标准", False), ("符合养老机构服务质量基本规范要求", False), ("建立", False),
+    ("建立管护制度并落实", False), ("建立管护制度、明确责任主体并落实", False), ("评估结论为合格及以上", False),
+    ("按季度统计上报、执行能耗定额", False), ("三级路长全覆盖、巡查记录完整", False),
+    ("定期复核、及时增退、公示到位", False),
+    ("合作协议有效执行并发布年度质量报告", False),  # one clause is checkable
+    ("本体结构稳定、无新增险情", False), ("乡镇（街道）有机构、有人员、有预案、有物资", False),
+])
+def test_vague_wording(word, vague):
+    assert quality.is_vague_wording(word) is vague
 
 
 @pytest.mark.parametrize("code,tab", QUIET, ids=[f"{c}-{n}" for n, (c, _) in enumerate(QUIET)])

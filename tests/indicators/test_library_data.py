@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import perfbudget
+from perfbudget.indicators.values import parse_value
 
 DATA = Path(perfbudget.__file__).resolve().parent / "indicators" / "data"
 
@@ -150,3 +151,38 @@ def test_every_subcategory_covers_output_benefit_satisfaction():
 def test_no_duplicate_names_within_a_subcategory():
     counts = Counter((e["category_code"], e["name"]) for e in ENTRIES)
     assert [key for key, n in counts.items() if n > 1] == []
+
+
+def test_units_read_as_one_unit():
+    """A unit appended to a bare number (the unit column of a goal row) reads as one value with a unit, never as
+    a second value ("1/10万" did: write a per-base unit as "/10万")."""
+    for unit in sorted({e["unit"] for e in ENTRIES} - {"", "日期"}):
+        v = parse_value(f"≥14.5{unit}")
+        assert v.kind in ("number", "percent") and v.unit and not v.multi, (unit, v)
+
+
+def test_suggested_targets_parse_as_their_kind():
+    """A suggestion reads as what its entry declares: words for a qualitative entry (no stray number that would
+    read as an unmarked quantity), a deadline for a date, a share for %, a quantity in the entry's unit (or with
+    none printed: the unit column supplies it) and the entry's direction."""
+    for e in ENTRIES:
+        if not e["suggested_target"]:
+            continue
+        v = parse_value(e["suggested_target"])
+        if e["value_kind"] == "qualitative":
+            assert v.kind == "qualitative", (e["code"], v)
+        elif e["unit"] == "日期":
+            assert v.kind == "date" and v.op == "≤" and v.period, (e["code"], v)
+        else:
+            assert v.kind in ("number", "percent") and not v.multi, (e["code"], v)
+            assert v.unit in ("", parse_value(f"1{e['unit']}").unit), (e["code"], v.unit, e["unit"])
+            assert v.op == e["direction"] or (v.op is None and e["direction"] == "="), (e["code"], v.op)
+
+
+def test_rates_are_not_quantity_indicators():
+    """The goal check flags a rate under 数量指标 (MISCLASSIFIED); only completion rates belong there."""
+    from perfbudget.indicators import naming
+
+    for e in ENTRIES:
+        if e["level2"] == "数量指标":
+            assert not naming.looks_like_rate(e["name"]) or naming.looks_like_completion_rate(e["name"]), e["code"]

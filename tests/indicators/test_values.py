@@ -162,6 +162,19 @@ PERCENTS = [
     ("达标率95%", "percent", None, "95", None, "%"),  # "达" of 达标率 is not a comparator
 ]
 
+# A rate per a base population: the base is the unit, not a second value.
+PER_BASE = [
+    ("≤14.5/10万", "number", "≤", "14.5", None, "/10万"),
+    ("≤14.5/10万人", "number", "≤", "14.5", None, "/10万人"),
+    ("≤14.5/10万人口", "number", "≤", "14.5", None, "/10万人"),
+    ("≥3.2/万人", "number", "≥", "3.2", None, "/万人"),
+    ("≥3.2每万人", "number", "≥", "3.2", None, "/万人"),
+    ("≤5/千人", "number", "≤", "5", None, "/千人"),
+    ("不超过18/10万", "number", "≤", "18", None, "/10万"),
+    ("10-18/10万", "number", "interval", "10", "18", "/10万"),
+    ("≤2‰", "percent", "≤", "2", None, "‰"),
+]
+
 INTERVALS = [
     ("90%-100%", "percent", "interval", "90", "100", "%"),
     ("90%～100%", "percent", "interval", "90", "100", "%"),
@@ -189,7 +202,7 @@ INTERVALS = [
 ]
 
 
-@pytest.mark.parametrize("text,kind,op,value,upper,unit", NUMBERS + PERCENTS + INTERVALS)
+@pytest.mark.parametrize("text,kind,op,value,upper,unit", NUMBERS + PERCENTS + INTERVALS + PER_BASE)
 def test_quantities(text, kind, op, value, upper, unit):
     v = parse_value(text)
     assert (v.kind, v.op, v.value, v.upper, v.unit) == (
@@ -235,6 +248,17 @@ DATES = [
     ("年底前", "≤", None, "--12"),
     ("本年度内完成", "≤", None, "--12"),
     ("上半年", "≤", None, "--06"),
+    # a year named relative to the project year: yearless, resolved by `deadline`
+    ("次年6月底前", "≤", None, "--06"),
+    ("翌年3月31日前", "≤", None, "--03-31"),
+    ("下一年度6月前", "≤", None, "--06"),
+    ("次年第一季度末前", "≤", None, "--03"),
+    ("次年底前", "≤", None, "--12"),
+    ("次年", "≤", None, "--12"),
+    ("当年6月底前", "≤", None, "--06"),
+    ("本年度12月底前", "≤", None, "--12"),
+    ("当年上半年", "≤", None, "--06"),
+    ("2025年3月至次年6月", "interval", datetime.date(2026, 6, 30), "2026-06"),
 ]
 
 
@@ -251,6 +275,11 @@ def test_dates(text, op, date, period):
     ("2月底前", 2024, datetime.date(2024, 2, 29)),
     ("11月30日前", 2023, datetime.date(2023, 11, 30)),
     ("当年", 2024, datetime.date(2024, 12, 31)),
+    ("次年6月底前", 2025, datetime.date(2026, 6, 30)),
+    ("翌年2月底前", 2023, datetime.date(2024, 2, 29)),
+    ("次年", 2025, datetime.date(2026, 12, 31)),
+    ("当年6月底前", 2025, datetime.date(2025, 6, 30)),
+    ("下一年度3月31日前", 2025, datetime.date(2026, 3, 31)),
     ("2025年11月30日前", 1999, datetime.date(2025, 11, 30)),
     ("12月底前", None, None),
     ("≥95%", 2025, None),
@@ -305,6 +334,7 @@ def test_empty(text):
 
 @pytest.mark.parametrize("text,value,unit", [
     ("各10个", "10", "个"),
+    ("≤14.5/10万，≤3‰", "14.5", "/10万"),
     ("各1次", "1", "次"),
     ("A 5个、B 3个", "5", "个"),
     ("分别为3个和5个", "3", "个"),
@@ -331,6 +361,15 @@ def test_non_string_inputs(given, kind, value):
 def test_year_around_a_quantity_is_not_a_date():
     v = parse_value("2025年完成38公里")
     assert (v.kind, v.value, v.unit) == ("number", D(38), "公里")
+    v = parse_value("次年完成38公里")
+    assert (v.kind, v.value, v.unit) == ("number", D(38), "公里")
+
+
+def test_relative_year_word_is_kept():
+    assert parse_value("次年6月底前").word == "次年"
+    assert parse_value("当年6月底前").word == "当年"
+    assert parse_value("6月底前").word == ""
+    assert parse_value("次年6月底前").to_dict()["period"] == "--06"
 
 
 def test_helpers():
@@ -355,6 +394,10 @@ def test_helpers():
     ("90%-100%", "[90%,100%]", True),
     ("2025年11月30日前", "2025年11月底前", False),  # same day, printed at another precision
     ("2025年11月30日前", "2025-11-30前", True),
+    ("次年6月底前", "6月底前", False),  # a year apart
+    ("次年6月底前", "翌年6月底前", True),
+    ("≤14.5/10万", "≤14.5/10万人", False),
+    ("≤14.5/10万", "≤ 14.5 /10万", True),
     ("良好", "良好", True),
     ("良好", "优秀", False),
     ("良好", "≥良好", False),
