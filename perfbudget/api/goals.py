@@ -47,9 +47,6 @@ COMPARATOR_CHOICES = [*Comparator.choices, *((x, x) for x in ("≥", "≤", "=",
 HEADER_FIELDS = ("overall_goal", "annual_goal", "change_reason", "warning_reasons", "addition_amount")
 
 
-ScopedGoalFilterSet = GoalFilterSet
-
-
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("操作与该记录的当前状态冲突，请刷新后重试。")
@@ -364,7 +361,7 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
 
     model = Goal
     serializer_class = GoalSerializer
-    filterset_class = ScopedGoalFilterSet
+    filterset_class = GoalFilterSet
     scope_actions = {"check": VIEW}
     ordering_fields = {
         "code": "project_year__project__code",
