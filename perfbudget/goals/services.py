@@ -89,10 +89,11 @@ def _printed(row):
     return printed_target(row["comparator"], row["target"], row.get("upper", ""), row.get("unit", ""))
 
 
-def check_rows(project_year, header, rows):
-    """The quality report of a goal as declared, by the region's rule set. Rows still being typed (no name,
-    no level one or no target) are left out: the row validation reports them."""
-    rules = quality.rules_from_values(rules_for(project_year).values)
+def check_rows(project_year, header, rows, rules=None):
+    """The quality report of a goal as declared, by the region's rule set (`rules`, when the caller has it
+    resolved already). Rows still being typed (no name, no level one or no target) are left out: the row
+    validation reports them."""
+    rules = quality.rules_from_values((rules or rules_for(project_year)).values)
     complete = [r for r in rows if r.get("name") and r.get("level1") and str(r.get("target") or "").strip()]
     try:
         return quality.check_goals(table_of(project_year, header, complete), rules)
@@ -109,8 +110,8 @@ def goal_rows(goal):
             for r in goal.rows.all()]
 
 
-def check_goal(goal):
-    return check_rows(goal.project_year, {"overall_goal": goal.overall_goal}, goal_rows(goal))
+def check_goal(goal, rules=None):
+    return check_rows(goal.project_year, {"overall_goal": goal.overall_goal}, goal_rows(goal), rules)
 
 
 def snapshot_rows(goal):
@@ -203,7 +204,8 @@ def save_goal(goal, user, header, raw_rows, expected_version=None):
     if expected_version is not None and str(expected_version) != str(locked.row_version):
         raise GoalError(_("该绩效目标已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
                         % {"seen": expected_version, "now": locked.row_version})
-    rows, errors = clean_rows(raw_rows, layout_for(locked.project_year))
+    rules = rules_for(locked.project_year)
+    rows, errors = clean_rows(raw_rows, rules.get("goals.layout", "10号"))
     allowed = _entries_visible(user, [r["entry"] for r in rows])
     for row in rows:
         if row["entry"] not in allowed:
@@ -227,7 +229,7 @@ def save_goal(goal, user, header, raw_rows, expected_version=None):
             raise GoalError("；".join(m for ms in exc.message_dict.values() for m in ms))
         locked.save()
         _replace_rows(locked, rows)
-        refresh_quality(locked)
+        refresh_quality(locked, rules)
         assert_in_scope(locked, user)
     goal.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
@@ -254,12 +256,16 @@ def _replace_rows(goal, rows):
         extra.delete()
 
 
-def refresh_quality(goal):
-    report = check_goal(goal)
+def refresh_quality(goal, rules=None):
+    """Re-check a goal and store the report with the rule-set versions it used."""
+    rules = rules or rules_for(goal.project_year)
+    report = check_goal(goal, rules)
     goal.quality_report = report
     goal.quality_score = Decimal(str(report["quality_score"])).quantize(Decimal("0.1"))
+    goal.ruleset = rules.label
     # Derived data: stored without a new row version (a unit's open page is not made stale by it).
-    Goal.objects.filter(pk=goal.pk).update(quality_report=report, quality_score=goal.quality_score)
+    Goal.objects.filter(pk=goal.pk).update(quality_report=report, quality_score=goal.quality_score,
+                                           ruleset=goal.ruleset)
     return report
 
 

@@ -24,15 +24,14 @@ SHORT_COMPARATORS = [(Comparator.GE, "≥"), (Comparator.LE, "≤"), (Comparator
                      (Comparator.QUAL, _("定性"))]
 
 
-def _grid_context(user, goal, rows, header, errors=(), report=None):
+def _grid_context(user, goal, rows, header, errors=()):
     py = goal.project_year
     rules = services.rules_for(py)
     layout_name = rules.get("goals.layout", "10号")
     row_errors = {}
     for e in errors:
         row_errors.setdefault(e.row, []).append(str(e))
-    if report is None:
-        report = services.check_rows(py, header, rows)
+    report = services.check_rows(py, header, rows, rules)
     per_row, table_findings = findings_by_row(report)
     for i, row in enumerate(rows):
         row["key"] = str(i)
@@ -98,8 +97,8 @@ class GoalCheckView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         goal = get_object_or_404(Goal.objects.visible_to(request.user).with_related(), pk=pk)
-        header = header_from_post(request.POST)
-        rows, errors = clean_rows(rows_from_post(request.POST), services.layout_for(goal.project_year))
-        report = services.check_rows(goal.project_year, header, rows)
-        context = _grid_context(request.user, goal, rows, header, errors, report=report)
-        return render(request, "goals/_quality.html", context)
+        rules = services.rules_for(goal.project_year)
+        rows, _errors = clean_rows(rows_from_post(request.POST), rules.get("goals.layout", "10号"))
+        # Only the panel: no library suggestions or grid context on this per-keystroke path.
+        report = services.check_rows(goal.project_year, header_from_post(request.POST), rows, rules)
+        return render(request, "goals/_quality.html", {"report": report})

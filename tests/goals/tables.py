@@ -21,3 +21,15 @@ CLEAN = {
     "indicators": CLEAN_ROWS,
     "history": [],
 }
+
+
+def post_rows(rows, **extra):
+    """The goal grid as the page posts it, from (level1, level2, name, comparator, target, unit, weight)."""
+    data = {"overall_goal": "完成校舍维修", "annual_goal": "当年完工"} | extra
+    for i, (l1, l2, name, comp, target, unit, weight) in enumerate(rows):
+        key = f"k{i}"
+        data |= {f"rows-{key}-level1": l1, f"rows-{key}-level2": l2, f"rows-{key}-name": name,
+                 f"rows-{key}-comparator": comp, f"rows-{key}-target": target, f"rows-{key}-unit": unit,
+                 f"rows-{key}-weight": weight, f"rows-{key}-basis": "plan", f"rows-{key}-upper": "",
+                 f"rows-{key}-entry": "", f"rows-{key}-note": ""}
+    return data

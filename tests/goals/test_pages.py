@@ -8,19 +8,11 @@ from perfbudget.goals.choices import GoalStatus
 from perfbudget.goals.models import Goal
 from perfbudget.indicators.models import IndicatorEntry
 from tests.factories import GOOD_ROWS, declare_goal
+from tests.goals.tables import post_rows
 
 pytestmark = pytest.mark.django_db
 
 
-def _post_rows(rows, **extra):
-    data = {"overall_goal": "完成校舍维修", "annual_goal": "当年完工"} | extra
-    for i, (l1, l2, name, comp, target, unit, weight) in enumerate(rows):
-        key = f"k{i}"
-        data |= {f"rows-{key}-level1": l1, f"rows-{key}-level2": l2, f"rows-{key}-name": name,
-                 f"rows-{key}-comparator": comp, f"rows-{key}-target": target, f"rows-{key}-unit": unit,
-                 f"rows-{key}-weight": weight, f"rows-{key}-basis": "plan", f"rows-{key}-upper": "",
-                 f"rows-{key}-entry": "", f"rows-{key}-note": ""}
-    return data
 
 
 def test_unit_declares_through_the_grid(world, login):
@@ -35,7 +27,7 @@ def test_unit_declares_through_the_grid(world, login):
     assert r.status_code == 200 and "goal-grid" in r.content.decode()
     rows = list(GOOD_ROWS)
     rows[0], rows[1] = rows[1], rows[0]  # posted order is the saved order
-    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(rows, row_version=goal.row_version))
+    r = c.post(reverse("goals:edit", args=[goal.pk]), post_rows(rows, row_version=goal.row_version))
     assert r.status_code == 302
     names = list(goal.rows.values_list("name", flat=True))
     assert names[0] == "更换课桌椅套数" and len(names) == 9
@@ -51,7 +43,7 @@ def test_grid_errors_name_row_and_field_and_save_nothing(world, login):
     rows = list(GOOD_ROWS)
     rows[2] = ("产出指标", "满意度", "工程验收合格率", "ge", "abc", "%", "x")
     c = login(unit)
-    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(rows))
+    r = c.post(reverse("goals:edit", args=[goal.pk]), post_rows(rows))
     assert r.status_code == 400
     html = r.content.decode()
     assert "第3行「二级指标」" in html and "第3行「指标值」" in html and "第3行「分值」" in html
@@ -61,14 +53,14 @@ def test_grid_errors_name_row_and_field_and_save_nothing(world, login):
 def test_stale_grid_is_refused(world, login):
     goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
     c = login(world.users["county"]["unit"])
-    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS, row_version=goal.row_version - 1))
+    r = c.post(reverse("goals:edit", args=[goal.pk]), post_rows(GOOD_ROWS, row_version=goal.row_version - 1))
     assert r.status_code == 400 and "已被他人修改" in r.content.decode()
 
 
 def test_live_check_reports_without_saving(world, login):
     goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
     c = login(world.users["county"]["unit"])
-    r = c.post(reverse("goals:check", args=[goal.pk]), _post_rows(GOOD_ROWS[:3]))
+    r = c.post(reverse("goals:check", args=[goal.pk]), post_rows(GOOD_ROWS[:3]))
     html = r.content.decode()
     assert r.status_code == 200 and "MISSING_CATEGORY" in html and "quality-panel" in html
     assert goal.rows.count() == len(GOOD_ROWS)
@@ -79,9 +71,9 @@ def test_other_units_cannot_open_or_edit(world, login):
     c = login(world.users["sibling"]["unit"])
     assert c.get(reverse("goals:detail", args=[goal.pk])).status_code == 404
     assert c.get(reverse("goals:edit", args=[goal.pk])).status_code == 404
-    assert c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS)).status_code == 404
+    assert c.post(reverse("goals:edit", args=[goal.pk]), post_rows(GOOD_ROWS)).status_code == 404
     c = login(world.users["county"]["dept"])
-    r = c.post(reverse("goals:edit", args=[goal.pk]), _post_rows(GOOD_ROWS[:2]))
+    r = c.post(reverse("goals:edit", args=[goal.pk]), post_rows(GOOD_ROWS[:2]))
     assert r.status_code == 302 and goal.rows.count() == len(GOOD_ROWS)
 
 
@@ -186,7 +178,7 @@ def test_live_check_with_rows_still_being_typed(world, login):
     c = login(world.users["county"]["unit"])
     rows = list(GOOD_ROWS) + [("产出指标", "数量指标", "", "ge", "", "", ""),
                               ("效益指标", "", "半行", "ge", "", "", "")]
-    r = c.post(reverse("goals:check", args=[goal.pk]), _post_rows(rows))
+    r = c.post(reverse("goals:check", args=[goal.pk]), post_rows(rows))
     assert r.status_code == 200 and "quality-panel" in r.content.decode()
 
 

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import GOOD_ROWS, declare_goal, goal_rows, project_year
+from tests.goals.tables import post_rows
 
 
 def _count(client, url, params=None):
@@ -32,3 +33,15 @@ def test_library_list_queries_flat(world, client):
     client.force_login(world.users["county"]["unit"])
     url = reverse("indicators:list")
     assert _count(client, url, {"per_page": 10}) == _count(client, url, {"per_page": 200})
+
+
+def test_live_check_does_not_build_the_grid(world, client):
+    """The per-keystroke check renders only the quality panel: a bounded number of queries, no library scan."""
+    goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
+    client.force_login(world.users["county"]["unit"])
+    url = reverse("goals:check", args=[goal.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(url, post_rows(GOOD_ROWS))
+    assert r.status_code == 200 and "quality-panel" in r.content.decode()
+    assert not any("indicators_indicatorentry" in q["sql"] for q in ctx.captured_queries)
+    assert len(ctx.captured_queries) <= 12

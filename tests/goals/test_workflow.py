@@ -256,3 +256,13 @@ def test_history_checks_compare_with_approved_goals_only(world):
     _approve_all(goal, world)
     history = services.history_for(later)
     assert [h["year"] for h in history] == [2024] and history[0]["indicators"][0]["name"] == "维修校舍面积"
+
+
+def test_quality_report_records_the_rule_set_it_used(world):
+    goal = declare_goal(world.projects["county"]["school"], world.users["county"]["unit"])
+    assert goal.ruleset == services.rules_for(goal.project_year).label
+    revise(world.county, 2025, {"goals.min_indicators": 12}, world.admin, "更严")
+    services.save_goal(goal, world.users["county"]["unit"], {}, services.goal_rows(goal))
+    goal.refresh_from_db()
+    assert "640323/2025" in goal.ruleset
+    assert any(f["code"] == "TOO_FEW_INDICATORS" for f in goal.quality_report["findings"])
