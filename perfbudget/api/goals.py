@@ -443,17 +443,9 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
         self._may(goal, "submit")
         seen = data.get("row_version")
         try:
-            with transaction.atomic():
-                if "reasons" in data and services.can_edit(goal, request.user):
-                    reasons = {**(goal.warning_reasons or {}), **data["reasons"]}
-                    try:
-                        services.save_goal(goal, request.user, {"warning_reasons": reasons},
-                                           services.goal_rows(goal), expected_version=seen)
-                    except services.GoalError as exc:
-                        raise Conflict(str(exc)) from exc
-                    seen = None
-                services.submit(goal, request.user, comment=data["comment"], expected_version=seen)
-        except WorkflowError as exc:
+            services.submit(goal, request.user, comment=data["comment"], expected_version=seen,
+                            reasons=data.get("reasons"))
+        except (WorkflowError, services.GoalError) as exc:
             raise Conflict(str(exc)) from exc
         return self._respond(goal)
 

@@ -21,5 +21,7 @@ def reasons_from_post(post):
 def header_from_post(post):
     header = {f: post.get(f, "") for f in ("overall_goal", "annual_goal", "change_reason", "addition_amount")
               if f in post}
-    header["warning_reasons"] = reasons_from_post(post)
+    reasons = reasons_from_post(post)
+    if reasons:  # the grid posts none: saving it keeps the reasons given at submission
+        header["warning_reasons"] = reasons
     return header

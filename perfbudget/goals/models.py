@@ -77,10 +77,6 @@ class Goal(BusinessModel):
     def project(self):
         return self.project_year.project
 
-    @property
-    def weight_total(self):
-        return sum((r.weight or Decimal(0) for r in self.rows.all()), Decimal(0))
-
 
 class GoalIndicator(models.Model):
     """One level-three indicator row of a goal. `target` is the value as typed (a number, a date, a word)."""

@@ -271,7 +271,22 @@ def refresh_quality(goal, rules=None):
 
 # --- submitting and reviewing ----------------------------------------------------------------------------
 
-def submit(goal, user, comment="", expected_version=None):
+@transaction.atomic
+def submit(goal, user, comment="", expected_version=None, reasons=None):
+    """Submit a goal for review, first merging the unit's `reasons` for quality warnings ({"CODE:row": text};
+    an empty text deletes one). One transaction: a refused submission saves no reason either."""
+    if reasons:
+        locked = Goal.objects.select_for_update().get(pk=goal.pk)
+        if not can_edit(locked, user):
+            raise PermissionDenied(_("当前状态下不能修改该绩效目标。"))
+        if expected_version is not None and str(expected_version) != str(locked.row_version):
+            raise GoalError(_("该绩效目标已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
+                            % {"seen": expected_version, "now": locked.row_version})
+        merged = {**(locked.warning_reasons or {}), **{k: (v or "").strip() for k, v in reasons.items()}}
+        locked.warning_reasons = {k: v for k, v in merged.items() if v}
+        with acting_as(user):
+            locked.save(update_fields=["warning_reasons"])
+        expected_version = None
     return transition(goal, GOAL_WORKFLOW, "submit", user, comment=comment, expected_version=expected_version)
 
 

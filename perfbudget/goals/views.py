@@ -16,6 +16,7 @@ from perfbudget.core.workflow import transition as run_transition
 from . import services
 from .choices import CRITERIA, CRITERION_MAX, IN_REVIEW, GoalKind
 from .filtersets import GoalFilterSet
+from .grid import reasons_from_post
 from .models import Goal
 from .tables import GoalTable
 from .workflow import GOAL_WORKFLOW, REVIEW_ACTIONS, REVIEWERS
@@ -72,7 +73,7 @@ class GoalDetailView(ScopedObjectMixin, DetailView):
         review_actions = REVIEW_ACTIONS.get(goal.status, ())
         context.update(history_context(goal))
         context.update(
-            rows=rows, report=report, table_findings=table_findings, records=records, workflow_records=records,
+            rows=rows, weight_total=sum((r.weight or 0 for r in rows), 0), report=report, table_findings=table_findings, records=records, workflow_records=records,
             last_return=last_return,
             unit_actions=[t for t in transitions if t.action in ("submit", "withdraw")],
             can_review=any(t.action in review_actions for t in transitions),
@@ -97,12 +98,11 @@ class GoalTransitionView(LoginRequiredMixin, View):
         goal = get_object_or_404(Goal.objects.visible_to(request.user), pk=pk)
         action = request.POST.get("action", "")
         try:
+            comment = request.POST.get("comment", "")
             if action == "submit":
-                reasons = {k[len("reason-"):]: v for k, v in request.POST.items() if k.startswith("reason-")}
-                if reasons and services.can_edit(goal, request.user):
-                    services.save_goal(goal, request.user, {"warning_reasons": reasons},
-                                       services.goal_rows(goal))
-            run_transition(goal, GOAL_WORKFLOW, action, request.user, comment=request.POST.get("comment", ""))
+                services.submit(goal, request.user, comment=comment, reasons=reasons_from_post(request.POST))
+            else:
+                run_transition(goal, GOAL_WORKFLOW, action, request.user, comment=comment)
         except (WorkflowError, services.GoalError, PermissionDenied) as exc:
             messages.error(request, str(exc))
         else:

@@ -258,3 +258,16 @@ def test_row_from_printed_keeps_the_unit_scale(printed, unit, target, out_unit):
 
     row = row_from_printed(printed, unit=unit)
     assert (row["target"], row["unit"]) == (target, out_unit)
+
+
+def test_saving_the_grid_keeps_the_reasons_given(world, login):
+    from perfbudget.goals import services
+
+    unit = world.users["county"]["unit"]
+    goal = declare_goal(world.projects["county"]["school"], unit)
+    services.save_goal(goal, unit, {"warning_reasons": {"VAGUE_TARGET:7": "以验收结论为准"}}, services.goal_rows(goal))
+    goal.refresh_from_db()
+    r = login(unit).post(reverse("goals:edit", args=[goal.pk]), post_rows(GOOD_ROWS, row_version=goal.row_version))
+    assert r.status_code == 302
+    goal.refresh_from_db()
+    assert goal.warning_reasons == {"VAGUE_TARGET:7": "以验收结论为准"}
