@@ -73,7 +73,8 @@ class GoalDetailView(ScopedObjectMixin, DetailView):
         review_actions = REVIEW_ACTIONS.get(goal.status, ())
         context.update(history_context(goal))
         context.update(
-            rows=rows, weight_total=sum((r.weight or 0 for r in rows), 0), report=report, table_findings=table_findings, records=records, workflow_records=records,
+            rows=rows, weight_total=sum((r.weight or 0 for r in rows), 0), report=report,
+            table_findings=table_findings, records=records, workflow_records=records,
             last_return=last_return,
             unit_actions=[t for t in transitions if t.action in ("submit", "withdraw")],
             can_review=any(t.action in review_actions for t in transitions),
