@@ -45,6 +45,9 @@ def test_declare_from_library_fix_warning_submit_return_approve(page, demo, scre
     for name in PICKS:
         pick(page, name)
     assert rows(page).count() == len(PICKS)
+    deadline = rows(page).nth(PICKS.index("幼儿园建设项目竣工时间"))
+    assert deadline.locator("[data-field=target]").input_value() == "8月底前"
+    assert deadline.locator("[data-field=unit]").input_value() == ""  # a date has no unit
     page.click("#default-weights")
     assert page.inner_text("#weight-total") == "90"
     # a vague row: the live check flags it
