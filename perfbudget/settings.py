@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "perfbudget.projects",
     "perfbudget.indicators",
     "perfbudget.goals",
+    "perfbudget.monitoring",
     "perfbudget.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("perfbudget.projects.urls")),
     path("goals/", include("perfbudget.goals.urls")),
+    path("monitoring/", include("perfbudget.monitoring.urls")),
     path("indicators/", include("perfbudget.indicators.urls")),
     path("rulesets/", include("perfbudget.rulesets.urls")),
     path("orgs/", include("perfbudget.orgs.urls")),

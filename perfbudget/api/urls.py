@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .auth import TokenObtainView
+from .execution import urlpatterns as execution_urls
 from .goals import GoalViewSet
 from .indicators import IndicatorViewSet
 from .views import OrganisationViewSet, ProjectYearViewSet, RegionViewSet
@@ -19,5 +20,6 @@ router.register("goals", GoalViewSet, basename="goal")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    *execution_urls,
     *router.urls,
 ]

@@ -1,0 +1,3 @@
+"""Placeholder: POST /api/execution/import/ (execution data)."""
+
+urlpatterns = []

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "perfbudget.monitoring"
+    label = "monitoring"
+    verbose_name = _("运行监控")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import (ExecutionRecord, MonitoringAction, MonitoringForm, MonitoringRound, NegativeListEntry,
+                             FormIndicator)
+
+        auditlog.register(MonitoringRound, serialize_data=True, exclude_fields=["row_version", "updated_at"])
+        auditlog.register(MonitoringForm, serialize_data=True, exclude_fields=["row_version", "updated_at"])
+        auditlog.register(FormIndicator, serialize_data=True)
+        auditlog.register(MonitoringAction, serialize_data=True)
+        auditlog.register(NegativeListEntry, serialize_data=True)
+        # Execution rows arrive by the million: their changes are logged set-based as ExecutionChange rows.
+        del ExecutionRecord

@@ -1,0 +1,3 @@
+"""Placeholder: filled by the urls_execution work."""
+
+urlpatterns = []
