@@ -10,8 +10,14 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import (ExecutionRecord, MonitoringAction, MonitoringForm, MonitoringRound, NegativeListEntry,
-                             FormIndicator)
+        from .models import (
+            ExecutionRecord,
+            FormIndicator,
+            MonitoringAction,
+            MonitoringForm,
+            MonitoringRound,
+            NegativeListEntry,
+        )
 
         auditlog.register(MonitoringRound, serialize_data=True, exclude_fields=["row_version", "updated_at"])
         auditlog.register(MonitoringForm, serialize_data=True, exclude_fields=["row_version", "updated_at"])

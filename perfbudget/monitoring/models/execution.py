@@ -92,3 +92,6 @@ class ExecutionChange(models.Model):
         verbose_name = _("执行数据更正记录")
         verbose_name_plural = _("执行数据更正记录")
         ordering = ["batch", "project_year", "month"]
+
+    def __str__(self):
+        return f"{self.project_year_id}/{self.month}: {self.before} → {self.after}"

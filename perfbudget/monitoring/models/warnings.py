@@ -33,6 +33,9 @@ class WarningSweep(models.Model):
         verbose_name_plural = _("预警扫描")
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.round} · {self.as_of}"
+
 
 class MonitoringWarning(models.Model):
     """One warning on one project in one round; the latest sweep of the round replaces the previous one's."""
