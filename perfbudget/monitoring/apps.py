@@ -26,3 +26,4 @@ class MonitoringConfig(AppConfig):
         auditlog.register(NegativeListEntry, serialize_data=True)
         # Execution rows arrive by the million: their changes are logged set-based as ExecutionChange rows.
         del ExecutionRecord
+        from . import signals  # noqa: F401

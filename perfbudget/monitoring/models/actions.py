@@ -36,6 +36,7 @@ class MonitoringAction(BusinessModel):
     warning_codes = models.JSONField(_("针对的预警"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("处置人"))
+    response = models.TextField(_("整改反馈"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
