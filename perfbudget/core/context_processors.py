@@ -21,6 +21,15 @@ STAGES = [
         (_("批量导入目标"), "goals:import", {Role.UNIT}),
         (_("指标库"), "indicators:list", None),
     ]),
+    (_("运行监控"), [
+        (_("监控轮次与填报"), "monitoring:rounds", None),
+        (_("导入执行数据"), "monitoring:execution_import", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION}),
+        (_("处置记录"), "monitoring:actions", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION,
+                                          Role.DEPARTMENT, Role.UNIT, Role.OVERSIGHT}),
+        (_("负面清单"), "monitoring:negative_list", None),
+        (_("重点评价候选"), "monitoring:candidates", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION,
+                                                Role.OVERSIGHT}),
+    ]),
     (_("系统设置"), [
         (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),
         (_("机构与区划"), "orgs:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION}),

@@ -101,7 +101,22 @@ def _to_bytes(wb):
     return buf.getvalue()
 
 
-
+def list_workbook(title, headers, rows, widths=None):
+    """A plain list (page exports): bold frozen header, then `rows` as values; text never becomes a formula."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(title)[:31])
+    for i, width in enumerate(widths or [18] * len(headers), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, str(h))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+    return _to_bytes(wb)
 
 
 def error_report(errors):

@@ -1,0 +1,99 @@
+"""FilterSets of the monitoring pages (and the API): forms, warnings, actions, the negative list."""
+
+import django_filters
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from perfbudget.projects.filtersets import ALL, _departments, _years
+
+from .choices import ActionKind, FormStatus, ListingSource, ListingSubject, WarningCode, WarningLevel
+from .models import MonitoringAction, MonitoringForm, MonitoringWarning, NegativeListEntry
+
+LEVELS = [(WarningLevel.RED, WarningLevel.RED.label), (WarningLevel.YELLOW, WarningLevel.YELLOW.label),
+          (WarningLevel.GREEN, WarningLevel.GREEN.label)]
+
+
+def _search_projects(prefix):
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(**{f"{prefix}__name__icontains": term})
+                                       | Q(**{f"{prefix}__code__icontains": term})
+                                       | Q(**{f"{prefix}__unit__name__icontains": term}))
+        return queryset
+    return search
+
+
+class FormFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
+                                                  field_name="project_year__project__department", empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=FormStatus.choices, empty_label=ALL)
+    level = django_filters.ChoiceFilter(label=_("预警等级"), choices=LEVELS, empty_label=ALL, method="by_level")
+    late = django_filters.BooleanFilter(label=_("逾期"), method="by_late")
+
+    class Meta:
+        model = MonitoringForm
+        fields = ["q", "department", "status", "level", "late"]
+
+    search = _search_projects("project_year__project")
+
+    def by_level(self, queryset, name, value):
+        if value == WarningLevel.GREEN:
+            return queryset.filter(Q(level=WarningLevel.GREEN) | Q(level=""))
+        return queryset.filter(level=value)
+
+    def by_late(self, queryset, name, value):
+        today = timezone.localdate()
+        late = Q(submitted_at__isnull=True, due_on__lt=today) | Q(submitted_at__date__gt=F("due_on"))
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class WarningFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    level = django_filters.ChoiceFilter(label=_("预警等级"), choices=LEVELS[:2], empty_label=ALL)
+    code = django_filters.ChoiceFilter(label=_("预警类型"), choices=WarningCode.choices, empty_label=ALL)
+    department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
+                                                  field_name="project_year__project__department", empty_label=ALL)
+
+    class Meta:
+        model = MonitoringWarning
+        fields = ["q", "level", "code", "department"]
+
+    search = _search_projects("project_year__project")
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    year = django_filters.ChoiceFilter(label=_("年度"), choices=_years, empty_label=ALL,
+                                       field_name="project_year__year")
+    kind = django_filters.ChoiceFilter(label=_("处置方式"), choices=ActionKind.choices, empty_label=ALL)
+    department = django_filters.ModelChoiceFilter(label=_("主管部门"), queryset=_departments, to_field_name="code",
+                                                  field_name="project_year__project__department", empty_label=ALL)
+
+    class Meta:
+        model = MonitoringAction
+        fields = ["q", "year", "kind", "department"]
+
+    search = _search_projects("project_year__project")
+
+
+class NegativeListFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    subject = django_filters.ChoiceFilter(label=_("对象类型"), choices=ListingSubject.choices, empty_label=ALL)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=ListingSource.choices, empty_label=ALL)
+    active = django_filters.BooleanFilter(label=_("有效"), method="by_active")
+
+    class Meta:
+        model = NegativeListEntry
+        fields = ["q", "subject", "source", "active"]
+
+    def search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(project__name__icontains=term) | Q(project__code__icontains=term)
+                                       | Q(unit__name__icontains=term) | Q(reason__icontains=term))
+        return queryset
+
+    def by_active(self, queryset, name, value):
+        active = queryset.model.objects.active().values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)

@@ -1,0 +1,50 @@
+"""Monitoring test data: executing project years with approved goals, execution rows, an opened round."""
+
+import datetime
+from decimal import Decimal
+
+from perfbudget.goals import services as goal_services
+from perfbudget.monitoring import services_rounds
+from perfbudget.monitoring.models import ExecutionRecord, MonitoringRound
+
+from ..factories import declare_goal
+
+
+def approve_goal(py, world, key="county"):
+    """Declare the standard goal for `py` and take it through every review step."""
+    users = world.users[key]
+    unit_user = users["unit"] if py.project.unit.code.endswith("JYJ-01") else None
+    if unit_user is None:
+        from perfbudget.orgs.choices import Role
+        from perfbudget.orgs.models import RoleGrant, User
+
+        unit_user, _ = User.objects.get_or_create(username=f"unit-{py.project.unit.code}")
+        RoleGrant.objects.get_or_create(user=unit_user, role=Role.UNIT, organisation=py.project.unit)
+    goal = declare_goal(py, unit_user, submit=True)
+    for role in ("dept", "funding", "perf"):
+        goal.refresh_from_db()
+        goal_services.review(goal, users[role], "approve", comment="同意", criteria={})
+    goal.refresh_from_db()
+    return goal
+
+
+def pay(py, amounts):
+    """Monthly payments {month: 元} for `py`."""
+    ExecutionRecord.objects.bulk_create([ExecutionRecord(project_year=py, month=m, paid_amount=Decimal(str(a)))
+                                         for m, a in amounts.items()])
+
+
+def open_round(world, key="county", code="m07", goals=("school",), today=None):
+    """Mark the level's projects as executing, approve goals for some, plan the year and open one round."""
+    perf = world.users[key]["perf"]
+    for py in world.projects[key].values():
+        py.status = "accepted"
+        py.save()
+    for name in goals:
+        approve_goal(world.projects[key][name], world, key)
+    region = perf.grants[0].effective_region
+    services_rounds.plan_year(region, 2025, perf)
+    rnd = MonitoringRound.objects.get(region=region, year=2025, code=code)
+    services_rounds.open_round(rnd, perf, today=today or datetime.date(2025, 8, 1))
+    rnd.refresh_from_db()
+    return rnd
