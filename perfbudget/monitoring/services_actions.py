@@ -103,7 +103,7 @@ def take_action(project_year, user, kind, reason, *, rnd=None, amount=None, dead
             months = int(listing_months or rules.get("monitoring.negative_list_months", 12))
             add_listing(user, ListingSubject.PROJECT, py.project.unit, reason, ListingSource.MONITORING,
                         project=py.project, action=action, source_detail=str(rnd or ""),
-                        expires_on=_add_months(today, months), region=py.project.region)
+                        listed_on=today, expires_on=_add_months(today, months), region=py.project.region)
     return action
 
 
