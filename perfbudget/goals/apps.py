@@ -19,4 +19,9 @@ class GoalsConfig(AppConfig):
         auditlog.register(GoalIndicator, serialize_data=True)
         auditlog.register(BudgetCut, serialize_data=True)
         register_budget_gate(goals_gate)
+        from perfbudget.projects.panels import register_project_panel
+
+        from .panels import goal_panel
+
+        register_project_panel("goals/_project_panel.html", goal_panel)
         from . import imports  # noqa: F401

@@ -26,4 +26,9 @@ class MonitoringConfig(AppConfig):
         auditlog.register(NegativeListEntry, serialize_data=True)
         # Execution rows arrive by the million: their changes are logged set-based as ExecutionChange rows.
         del ExecutionRecord
+        from perfbudget.projects.panels import register_project_panel
+
         from . import signals  # noqa: F401
+        from .panels import monitoring_panel
+
+        register_project_panel("monitoring/_project_panel.html", monitoring_panel)

@@ -20,6 +20,7 @@ from perfbudget.orgs.models import Organisation
 from .filtersets import ProjectYearFilterSet
 from .forms import ProjectYearForm, form_values
 from .models import ProjectYear
+from .panels import panels_for
 from .revert import entry_for, revert_entry
 from .services import can_edit, delete_project_year, save_project_year
 from .tables import ProjectYearTable
@@ -69,19 +70,9 @@ class ProjectDetailView(ScopedObjectMixin, DetailView):
             other_years=ProjectYear.objects.visible_to(user).filter(project=py.project).exclude(pk=py.pk)
             .order_by("year"),
             tab=self.request.GET.get("tab", "info"),
-            goals=_goal_panel(py, user),
+            panels=panels_for(py, user),
         )
         return context
-
-
-def _goal_panel(py, user):
-    """The project's goals as its page shows them (the goals stage owns them; this only links there)."""
-    from perfbudget.goals.services import live_goal
-    from perfbudget.goals.views import may_start_goal
-
-    goal = live_goal(py)
-    return {"goal": goal, "may_start": goal is None and may_start_goal(py, user),
-            "cuts": py.goal_cuts.all()}
 
 
 class ProjectFormView(LoginRequiredMixin, FormView):
