@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_actions, views_forms, views_rounds
+from . import views_actions, views_candidates, views_forms, views_rounds
 from .urls_dashboard import urlpatterns as dashboard_urls
 from .urls_execution import urlpatterns as execution_urls
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("negative-list/", views_actions.NegativeListView.as_view(), name="negative_list"),
     path("negative-list/add/", views_actions.ListingAddView.as_view(), name="listing_add"),
     path("negative-list/<int:pk>/lift/", views_actions.ListingLiftView.as_view(), name="listing_lift"),
+    path("candidates/", views_candidates.CandidatesView.as_view(), name="candidates"),
     *execution_urls,
     *dashboard_urls,
 ]

@@ -48,3 +48,12 @@ def open_round(world, key="county", code="m07", goals=("school",), today=None):
     services_rounds.open_round(rnd, perf, today=today or datetime.date(2025, 8, 1))
     rnd.refresh_from_db()
     return rnd
+
+
+def fill_form(form, user, forecast="110万"):
+    """The unit's entries: a forecast, a note, and every indicator reported as certain to be met."""
+    from perfbudget.monitoring import services_forms
+
+    rows = {i.pk: {"actual": "2000平方米", "forecast": i.target, "likelihood": "certain"}
+            for i in form.indicators.all()}
+    return services_forms.save_form(form, user, {"forecast_amount": forecast, "execution_note": "按计划推进"}, rows)

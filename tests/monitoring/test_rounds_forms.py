@@ -13,7 +13,7 @@ from perfbudget.monitoring.models import MonitoringForm, MonitoringRound
 from perfbudget.monitoring.plan import PlanError, add_working_days, plan_rounds
 from perfbudget.rulesets.services import revise
 
-from .helpers import open_round, pay
+from .helpers import fill_form, open_round, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -93,12 +93,6 @@ def test_key_round_takes_only_projects_over_the_amount(world):
     assert [f.project_year.project.code for f in rnd.forms.all()] == ["COUNTY-AGR-1"]  # 600万 ≥ 500万
 
 
-def _fill(form, user):
-    rows = {i.pk: {"actual": "2000平方米", "forecast": "3300平方米", "likelihood": "certain"}
-            for i in form.indicators.all()}
-    return services_forms.save_form(form, user, {"forecast_amount": "110万", "execution_note": "按计划推进"}, rows)
-
-
 def test_fill_submit_and_review_through_every_step(world):
     rnd = open_round(world)
     users = world.users["county"]
@@ -106,7 +100,7 @@ def test_fill_submit_and_review_through_every_step(world):
     assert "请填写全年预计执行数" in services_forms.submission_problems(form)
     with pytest.raises(WorkflowError, match="全年预计执行数"):
         services_forms.submit(form, users["unit"])
-    _fill(form, users["unit"])
+    fill_form(form, users["unit"])
     form.refresh_from_db()
     assert form.forecast_amount == Decimal("1100000.00")
     assert services_forms.submission_problems(form) == []
@@ -124,7 +118,7 @@ def test_unit_todo_closes_when_all_its_forms_are_submitted(world):
     rnd = open_round(world)
     users = world.users["county"]
     form = MonitoringForm.objects.get(round=rnd, project_year=world.projects["county"]["school"])
-    _fill(form, users["unit"])
+    fill_form(form, users["unit"])
     services_forms.submit(form, users["unit"])
     todo = TodoItem.objects.get(workflow="monitoring_round", object_id=rnd.pk, organisation__code="640323-JYJ-01")
     assert todo.closed_at is not None
@@ -134,7 +128,7 @@ def test_return_needs_comment_and_reopens_for_the_unit(world):
     rnd = open_round(world)
     users = world.users["county"]
     form = MonitoringForm.objects.get(round=rnd, project_year=world.projects["county"]["school"])
-    _fill(form, users["unit"])
+    fill_form(form, users["unit"])
     services_forms.submit(form, users["unit"])
     with pytest.raises(WorkflowError, match="必须填写意见"):
         services_forms.review(form, users["dept"], "return")
