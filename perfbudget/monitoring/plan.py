@@ -70,6 +70,11 @@ def plan_rounds(entries, year):
     return rounds
 
 
+def validate_plan(entries):
+    """The rule-set check of `monitoring.rounds`: PlanError (a ValueError) when any entry is malformed."""
+    plan_rounds(entries, 2000)  # a leap year: "02-29" is accepted
+
+
 def add_working_days(start, days, holidays=()):
     """`days` working days (Monday–Friday, not in `holidays`) after `start`."""
     current, left = start, days

@@ -23,6 +23,7 @@ class RuleDefinition:
     choices: tuple = ()
     minimum: float | None = None
     maximum: float | None = None
+    validator: str = ""  # dotted path of `f(value)` raising ValueError (Chinese message) for a malformed value
 
 
 DEFINITIONS = [
@@ -76,7 +77,7 @@ DEFINITIONS = [
         {"code": "m12", "name": "12月节点监控", "through_month": 11, "opens": "12-01", "due": "12-10",
          "report_due": "12-24", "scope": "key"},
     ], _("每轮：代码、名称、数据截至月份、开始填报(月-日)、填报截止、报告截止、范围(all/key/class_a/class_ab)。"
-         "报告应在填报截止后10个工作日内完成。")),
+         "报告应在填报截止后10个工作日内完成。"), validator="perfbudget.monitoring.plan.validate_plan"),
     RuleDefinition("monitoring.behind_time_red_margin", _("运行监控"), _("落后序时进度红色预警幅度"), "percent",
                    0.20, minimum=0, maximum=1),
     RuleDefinition("monitoring.department_consolidates", _("运行监控"), _("主管部门汇总审核监控表"), "bool", True),

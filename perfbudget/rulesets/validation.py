@@ -4,6 +4,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 
@@ -35,6 +36,11 @@ def clean_value(definition, raw):
             value = raw
         if type(value) is not type(definition.default):
             raise ValidationError(_("「%(label)s」的结构应与默认值相同。") % {"label": definition.label})
+        if definition.validator:
+            try:
+                import_string(definition.validator)(value)
+            except ValueError as exc:
+                raise ValidationError(_("「%(label)s」有误：%(reason)s") % {"label": definition.label, "reason": exc})
         return value
     text = str(raw).strip().replace(",", "").replace("，", "")
     if kind == "percent" and text.endswith("%"):

@@ -230,3 +230,15 @@ def test_refresh_execution_after_a_new_import(world):
     pay(school, {2: 300000})
     assert services_rounds.refresh_execution(rnd, world.users["county"]["perf"]) == 1
     assert MonitoringForm.objects.get(round=rnd, project_year=school).executed == Decimal("300000.00")
+
+
+def test_rule_set_refuses_a_malformed_round_plan(world):
+    from django.core.exceptions import ValidationError
+
+    from perfbudget.rulesets.definitions import BY_KEY
+    from perfbudget.rulesets.validation import clean_value
+
+    definition = BY_KEY["monitoring.rounds"]
+    with pytest.raises(ValidationError, match="监控轮次安排」有误：第1轮的数据截至月份应为1-12"):
+        clean_value(definition, [{**DEFAULT_PLAN[0], "through_month": 0}])
+    assert clean_value(definition, DEFAULT_PLAN) == DEFAULT_PLAN
