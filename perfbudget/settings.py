@@ -162,6 +162,16 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "perfbudget.goals.choices.GoalStatus",
         "GoalKindEnum": "perfbudget.goals.choices.GoalKind",
         "IndicatorStatusEnum": "perfbudget.indicators.choices.EntryStatus",
+        "ActionEnum": "perfbudget.api.serializers_monitoring.REVIEW_DECISIONS",  # goals `action`, forms `decision`
+        "RoundStatusEnum": "perfbudget.monitoring.choices.RoundStatus",
+        "RoundScopeEnum": "perfbudget.monitoring.choices.RoundScope",
+        "MonitoringFormStatusEnum": "perfbudget.monitoring.choices.FormStatus",
+        "LikelihoodEnum": "perfbudget.monitoring.choices.Likelihood",
+        "DeviationCauseEnum": "perfbudget.monitoring.choices.DeviationCause",
+        "WarningLevelEnum": "perfbudget.monitoring.choices.WarningLevel",
+        "WarningCodeEnum": "perfbudget.monitoring.choices.WarningCode",
+        "ListingSubjectEnum": "perfbudget.monitoring.choices.ListingSubject",
+        "ListingSourceEnum": "perfbudget.monitoring.choices.ListingSource",
     },
 }
 

@@ -7,6 +7,7 @@ from .auth import TokenObtainView
 from .execution import urlpatterns as execution_urls
 from .goals import GoalViewSet
 from .indicators import IndicatorViewSet
+from .monitoring import MonitoringFormViewSet, NegativeListViewSet, RoundViewSet, WarningViewSet
 from .views import OrganisationViewSet, ProjectYearViewSet, RegionViewSet
 
 app_name = "api"
@@ -17,6 +18,10 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("goals", GoalViewSet, basename="goal")
+router.register("monitoring/rounds", RoundViewSet, basename="monitoring-round")
+router.register("monitoring/forms", MonitoringFormViewSet, basename="monitoring-form")
+router.register("monitoring/warnings", WarningViewSet, basename="monitoring-warning")
+router.register("negative-list", NegativeListViewSet, basename="negative-list")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

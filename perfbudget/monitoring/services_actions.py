@@ -103,7 +103,7 @@ def take_action(project_year, user, kind, reason, *, rnd=None, amount=None, dead
             months = int(listing_months or rules.get("monitoring.negative_list_months", 12))
             add_listing(user, ListingSubject.PROJECT, py.project.unit, reason, ListingSource.MONITORING,
                         project=py.project, action=action, source_detail=str(rnd or ""),
-                        listed_on=today, expires_on=_add_months(today, months), region=py.project.region)
+                        listed_on=today, expires_on=add_months(today, months), region=py.project.region)
     return action
 
 
@@ -167,7 +167,7 @@ def reduction_totals(actions):
 
 # --- negative list -------------------------------------------------------------------------------------
 
-def _add_months(day, months):
+def add_months(day, months):
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
@@ -179,22 +179,36 @@ def _add_months(day, months):
     raise ValueError(day)
 
 
+DEFAULT = object()
+
+
+def default_expiry(region, listed_on):
+    """The rule set's default end of a listing (`monitoring.negative_list_months` after it starts)."""
+    return add_months(listed_on, int(resolve(region, listed_on.year).get("monitoring.negative_list_months", 12)))
+
+
 def add_listing(user, subject, unit, reason, source, *, project=None, action=None, source_detail="",
-                listed_on=None, expires_on=None, region=None):
-    """Put a project or unit on the negative list (负面清单)."""
+                listed_on=None, expires_on=DEFAULT, region=None):
+    """Put a project or unit on the negative list (负面清单) as `user` (a bureau role reaching the unit).
+    Without `expires_on` the rule set's default term applies; `expires_on=None` lists it with no end."""
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(_("请填写列入负面清单的理由。"))
     if subject == ListingSubject.PROJECT and project is None:
         raise ActionError(_("列入对象为项目时必须指定项目。"))
     listed_on = listed_on or timezone.localdate()
+    if expires_on is DEFAULT:
+        expires_on = default_expiry(unit.region, listed_on)
     if expires_on is not None and expires_on < listed_on:
         raise ActionError(_("到期日期不能早于列入日期。"))
-    with acting_as(user):
-        return NegativeListEntry.objects.create(
+    with acting_as(user), transaction.atomic():
+        entry = NegativeListEntry.objects.create(
             subject=subject, project=project if subject == ListingSubject.PROJECT else None, unit=unit,
             region=region or unit.region, reason=reason, source=source, source_detail=source_detail, action=action,
             listed_on=listed_on, expires_on=expires_on, created_by=user)
+        if not NegativeListEntry.objects.visible_to(user, CHANGE, roles=ACTING_ROLES).filter(pk=entry.pk).exists():
+            raise PermissionDenied(_("只能把本级财政部门管理范围内的项目或单位列入负面清单。"))
+    return entry
 
 
 def lift_listing(entry, user, reason):

@@ -10,12 +10,14 @@ from perfbudget.core.audit import acting_as
 from perfbudget.core.fields import parse_amount
 from perfbudget.core.scopes import CHANGE, assert_in_scope
 from perfbudget.core.workflow import WorkflowError, transition
+from perfbudget.orgs.choices import Role
 from perfbudget.rulesets.services import resolve
 
 from .choices import FORM_EDITABLE, DeviationCause, Likelihood, RoundStatus
 from .models import FormIndicator, MonitoringForm
 from .workflow import FORM_WORKFLOW, REVIEW_ACTIONS
 
+FILLERS = (Role.UNIT,)  # the unit fills its forms; reviewers approve or return them
 ROW_FIELDS = ("actual", "forecast", "likelihood", "cause", "cause_detail", "measure")
 HEADER_FIELDS = ("forecast_amount", "execution_note", "overall_progress")
 
@@ -51,10 +53,17 @@ def _clean_header(data, form, errors):
     return cleaned
 
 
+def _codes(choices):
+    """{code or Chinese label: code}: API and import callers may send either."""
+    codes = {c.value: c.value for c in choices}
+    codes.update({str(c.label): c.value for c in choices})
+    return codes
+
+
 def _clean_rows(rows, indicators, errors):
     """rows: {indicator id: {field: value}}; returns {id: cleaned} and appends (row, field, reason) errors."""
     by_id = {i.pk: (n, i) for n, i in enumerate(indicators, start=1)}
-    likelihoods, causes = set(Likelihood.values), set(DeviationCause.values)
+    likelihoods, causes = _codes(Likelihood), _codes(DeviationCause)
     cleaned = {}
     for key, values in rows.items():
         try:
@@ -69,10 +78,15 @@ def _clean_rows(rows, indicators, errors):
         for name in ROW_FIELDS:
             if name in values:
                 row[name] = str(values.get(name) or "").strip()
-        if row.get("likelihood") and row["likelihood"] not in likelihoods:
-            errors.append((n, _("完成可能性"), _("应为：确定能、有可能、完全不可能")))
-        if row.get("cause") and row["cause"] not in causes:
-            errors.append((n, _("偏差原因"), _("应为：经费保障、制度保障、人员保障、硬件条件保障、其他")))
+        for name, codes, label, allowed in (("likelihood", likelihoods, _("完成可能性"), Likelihood),
+                                            ("cause", causes, _("偏差原因"), DeviationCause)):
+            if row.get(name):
+                code = codes.get(row[name])
+                if code is None:
+                    choices = "、".join(str(c.label) for c in allowed)
+                    errors.append((n, label, _("应为：%(choices)s") % {"choices": choices}))
+                else:
+                    row[name] = code
         for name, limit in (("actual", 100), ("forecast", 100), ("cause_detail", 300), ("measure", 300)):
             if len(row.get(name, "")) > limit:
                 errors.append((n, str(FormIndicator._meta.get_field(name).verbose_name),
@@ -84,9 +98,10 @@ def _clean_rows(rows, indicators, errors):
 def save_form(form, user, data, rows=None, expected_version=None):
     """Save the unit's entries (header `data` and indicator `rows`) all or nothing; FormError lists problems."""
     with acting_as(user), transaction.atomic():
-        locked = MonitoringForm.objects.visible_to(user, CHANGE).select_for_update().filter(pk=form.pk).first()
+        locked = (MonitoringForm.objects.visible_to(user, CHANGE, roles=FILLERS).select_for_update()
+                  .filter(pk=form.pk).first())
         if locked is None:
-            raise PermissionDenied(_("无权修改该监控表。"))
+            raise PermissionDenied(_("只有项目所属预算单位可以填报该监控表。"))
         if locked.status not in FORM_EDITABLE:
             raise FormError(_("监控表当前状态为「%(s)s」，不能修改。") % {"s": locked.get_status_display()})
         if locked.round.status != RoundStatus.OPEN:

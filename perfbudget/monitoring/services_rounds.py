@@ -93,17 +93,17 @@ def open_round(rnd, user, today=None):
         years = list(projects_in_scope(rnd).select_related("project__unit"))
         if not years:
             raise RoundError(_("本轮范围内没有可监控的项目（需为本区划本年度已入库或预算已批复的项目）。"))
-        created = create_forms(rnd, years)
         rnd.status = RoundStatus.OPEN
         rnd.opened_at = timezone.now()
         rnd.ruleset = resolve(rnd.region, rnd.year).label
         rnd.save()
-        _open_unit_todos(rnd, years)
+        created = create_forms(rnd, years)
     return created
 
 
 def create_forms(rnd, years):
-    """Bulk-create the forms of `years` (ProjectYear objects) in `rnd`, prefilled; skips those that exist."""
+    """Bulk-create the forms of `years` (ProjectYear objects) in `rnd`, prefilled; skips those that exist.
+    In an open round each unit with new forms gets a to-do (unless it has one open already)."""
     have = set(MonitoringForm.objects.filter(round=rnd).values_list("project_year_id", flat=True))
     years = [py for py in years if py.pk not in have]
     ids = [py.pk for py in years]
@@ -125,17 +125,23 @@ def create_forms(rnd, years):
             rows.append(FormIndicator(form=by_goal[gi.goal_id], goal_indicator=gi, position=gi.position,
                                       level1=gi.level1, level2=gi.level2, name=gi.name, target=gi.printed[:100]))
     FormIndicator.objects.bulk_create(rows, batch_size=BATCH)
+    if rnd.status == RoundStatus.OPEN:
+        _open_unit_todos(rnd, years)
     return len(forms)
 
 
 def _open_unit_todos(rnd, years):
     """One to-do per unit: fill the round's forms by the due date."""
+    ct = ContentType.objects.get_for_model(MonitoringRound)
+    have = set(TodoItem.objects.filter(content_type=ct, object_id=rnd.pk, role=Role.UNIT, closed_at__isnull=True)
+               .values_list("organisation_id", flat=True))
     per_unit = defaultdict(int)
     units = {}
     for py in years:
+        if py.project.unit_id in have:
+            continue
         per_unit[py.project.unit_id] += 1
         units[py.project.unit_id] = py.project.unit
-    ct = ContentType.objects.get_for_model(MonitoringRound)
     url = reverse("monitoring:round_forms", args=[rnd.pk])
     TodoItem.objects.bulk_create([
         TodoItem(content_type=ct, object_id=rnd.pk, stage="monitoring", workflow="monitoring_round", state="open",

@@ -154,3 +154,18 @@ def test_negative_list_is_scoped(world, school):
     assert not seen[("sibling", "perf")] and not seen[("sibling", "unit")] and not seen[("city", "unit")]
     with pytest.raises(PermissionDenied):
         svc.lift_listing(entry, world.users["county"]["unit"], "自行移出")
+
+
+def test_listing_outside_ones_region_is_refused(world, school):
+    with pytest.raises(PermissionDenied):
+        svc.add_listing(world.users["sibling"]["perf"], "unit", school.project.unit, "越权", "other")
+    assert not NegativeListEntry.objects.exists()
+
+
+def test_listing_default_term_comes_from_the_rule_set(world, school):
+    entry = svc.add_listing(world.users["county"]["perf"], "unit", school.project.unit, "问题", "other",
+                            listed_on=datetime.date(2025, 1, 31))
+    assert entry.expires_on == datetime.date(2026, 1, 31)
+    forever = svc.add_listing(world.users["county"]["perf"], "unit", school.project.unit, "问题", "other",
+                              expires_on=None)
+    assert forever.expires_on is None

@@ -242,3 +242,25 @@ def test_rule_set_refuses_a_malformed_round_plan(world):
     with pytest.raises(ValidationError, match="监控轮次安排」有误：第1轮的数据截至月份应为1-12"):
         clean_value(definition, [{**DEFAULT_PLAN[0], "through_month": 0}])
     assert clean_value(definition, DEFAULT_PLAN) == DEFAULT_PLAN
+
+
+def test_labels_are_accepted_for_choices(world):
+    rnd = open_round(world)
+    form = MonitoringForm.objects.get(round=rnd, project_year=world.projects["county"]["school"])
+    first = form.indicators.first()
+    services_forms.save_form(form, world.users["county"]["unit"], {},
+                             {first.pk: {"likelihood": "有可能", "cause": "硬件条件保障"}})
+    first.refresh_from_db()
+    assert (first.likelihood, first.cause) == ("possible", "hardware")
+
+
+def test_a_form_added_to_an_open_round_gets_its_units_todo(world):
+    from perfbudget.projects.models import ProjectYear
+
+    rnd = open_round(world, code="m10", goals=())  # the key round: only the farm project
+    school = ProjectYear.objects.get(pk=world.projects["county"]["school"].pk)
+    assert services_rounds.create_forms(rnd, [school]) == 1
+    units = TodoItem.objects.filter(workflow="monitoring_round", object_id=rnd.pk).values_list(
+        "organisation__code", flat=True)
+    assert sorted(units) == ["640323-JYJ-01", "640323-NYJ-01"]
+    assert services_rounds.create_forms(rnd, [school]) == 0  # already there: nothing twice
