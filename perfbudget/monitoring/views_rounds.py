@@ -92,7 +92,10 @@ class RoundDetailView(ScopedObjectMixin, DetailView):
             red=Count("id", filter=Q(level=WarningLevel.RED)), yellow=Count("id", filter=Q(level=WarningLevel.YELLOW)),
             budget=Sum("full_budget"), executed=Sum("executed"))
         stats["rate"] = (stats["executed"] / stats["budget"]) if stats["budget"] else None
+        from .report import may_report
+
         context.update(stats=stats, can_run=can_run(user, rnd), sweep=rnd.sweeps.first(),
+                       can_report=may_report(rnd, user),
                        time_progress=rnd.through_month / 12, **history_context(rnd))
         return context
 
