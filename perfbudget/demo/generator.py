@@ -37,6 +37,7 @@ from perfbudget.rulesets.services import revise
 
 from . import tables as T
 from .goals import seed_goals
+from .monitoring import seed_monitoring
 
 # Budget rounds written as history (records dated when they happened); later years run through the engine.
 HISTORY_YEARS = (2025,)
@@ -643,4 +644,5 @@ def seed(seed_value=T.SEED):
         _write_history(new_years, plan_orgs, actors, seed_value, stats)
         _write_workflow(plan, plan_orgs, actors, pys, stats)
         seed_goals(plan, orgs, regions, users, pys, seed_value, stats)
+        seed_monitoring(plan, users, seed_value, stats)
     return stats, counts(seed_value)

@@ -83,9 +83,8 @@ def approved_goals(project_year_ids):
     return goals
 
 
-def open_round(rnd, user, today=None):
+def open_round(rnd, user):
     """Open `rnd`: one prefilled form per project in scope, a to-do per unit; returns the number of forms."""
-    today = today or timezone.localdate()
     with acting_as(user), transaction.atomic():
         rnd = MonitoringRound.objects.select_for_update().get(pk=rnd.pk)
         if rnd.status != RoundStatus.DRAFT:
@@ -169,9 +168,16 @@ def close_round(rnd, user):
         rnd.status = RoundStatus.CLOSED
         rnd.closed_at = timezone.now()
         rnd.save()
+        # The units' to-dos end with the round: its own, and those of forms still to be filled or revised
+        # (reviewers may still finish the forms submitted in time).
+        now = timezone.now()
         ct = ContentType.objects.get_for_model(MonitoringRound)
         TodoItem.objects.filter(content_type=ct, object_id=rnd.pk, closed_at__isnull=True).update(
-            closed_at=timezone.now(), closed_by=user, closed_action="close")
+            closed_at=now, closed_by=user, closed_action="close")
+        editable = MonitoringForm.objects.filter(round=rnd, status__in=FORM_EDITABLE).values("pk")
+        TodoItem.objects.filter(content_type=ContentType.objects.get_for_model(MonitoringForm),
+                                object_id__in=editable, closed_at__isnull=True).update(
+            closed_at=now, closed_by=user, closed_action="close")
     return rnd
 
 

@@ -1,6 +1,5 @@
 """Monitoring test data: executing project years with approved goals, execution rows, an opened round."""
 
-import datetime
 from decimal import Decimal
 
 from perfbudget.goals import services as goal_services
@@ -34,7 +33,7 @@ def pay(py, amounts):
                                          for m, a in amounts.items()])
 
 
-def open_round(world, key="county", code="m07", goals=("school",), today=None):
+def open_round(world, key="county", code="m07", goals=("school",)):
     """Mark the level's projects as executing, approve goals for some, plan the year and open one round."""
     perf = world.users[key]["perf"]
     for py in world.projects[key].values():
@@ -45,7 +44,7 @@ def open_round(world, key="county", code="m07", goals=("school",), today=None):
     region = perf.grants[0].effective_region
     services_rounds.plan_year(region, 2025, perf)
     rnd = MonitoringRound.objects.get(region=region, year=2025, code=code)
-    services_rounds.open_round(rnd, perf, today=today or datetime.date(2025, 8, 1))
+    services_rounds.open_round(rnd, perf)
     rnd.refresh_from_db()
     return rnd
 

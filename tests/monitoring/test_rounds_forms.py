@@ -217,8 +217,14 @@ def test_late_flag(world):
 
 def test_closing_ends_filling(world):
     rnd = open_round(world)
-    services_rounds.close_round(rnd, world.users["county"]["perf"])
+    users = world.users["county"]
     form = MonitoringForm.objects.get(round=rnd, project_year=world.projects["county"]["school"])
+    fill_form(form, users["unit"])
+    services_forms.submit(form, users["unit"])
+    services_forms.review(form, users["dept"], "return", comment="请补充")  # opens a to-do for the unit
+    services_rounds.close_round(rnd, users["perf"])
+    assert not TodoItem.objects.filter(workflow="monitoring_form", object_id=form.pk, closed_at__isnull=True).exists()
+    form.refresh_from_db()
     with pytest.raises(services_forms.FormError, match="已结束"):
         services_forms.save_form(form, world.users["county"]["unit"], {"forecast_amount": "1000000"})
     assert not TodoItem.objects.filter(workflow="monitoring_round", object_id=rnd.pk, closed_at__isnull=True).exists()

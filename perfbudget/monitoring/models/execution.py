@@ -48,15 +48,18 @@ class ExecutionBatch(models.Model):
 class ExecutionRecord(models.Model):
     """One month's payments (支付数, 元, not cumulative) of one project year."""
 
+    # Bulk-loaded fact rows: the loader resolves project years inside its transaction and the ORM cascades
+    # deletes, so the database keeps no per-row foreign-key triggers (they cost more than the load itself);
+    # the unique (project_year, month) index serves lookups by project year.
     project_year = models.ForeignKey("projects.ProjectYear", models.CASCADE, related_name="execution",
-                                     verbose_name=_("项目年度"))
+                                     verbose_name=_("项目年度"), db_constraint=False, db_index=False)
     month = models.PositiveSmallIntegerField(_("月份"))
     paid_amount = models.DecimalField(_("支付金额(元)"), **MONEY)
     budget_type = models.CharField(_("预算类型"), max_length=20, blank=True)
     function_code = models.CharField(_("功能分类科目"), max_length=7, blank=True)
     source = models.CharField(_("数据来源"), max_length=50, blank=True)
     batch = models.ForeignKey(ExecutionBatch, models.SET_NULL, null=True, blank=True, related_name="records",
-                              verbose_name=_("导入批次"))
+                              verbose_name=_("导入批次"), db_constraint=False, db_index=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_region = "project_year__project__region"
@@ -79,7 +82,7 @@ class ExecutionChange(models.Model):
     """A figure an import replaced (a corrected month): the change log of execution data."""
 
     batch = models.ForeignKey(ExecutionBatch, models.CASCADE, related_name="changes")
-    project_year = models.ForeignKey("projects.ProjectYear", models.CASCADE, related_name="+")
+    project_year = models.ForeignKey("projects.ProjectYear", models.CASCADE, related_name="+", db_constraint=False)
     month = models.PositiveSmallIntegerField(_("月份"))
     before = models.DecimalField(_("原金额(元)"), **MONEY, null=True)
     after = models.DecimalField(_("新金额(元)"), **MONEY)

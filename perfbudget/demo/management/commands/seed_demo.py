@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from perfbudget.core.middleware import current_request_id, set_request_id
 from perfbudget.demo import generator
 from perfbudget.demo.goals import CURRENT_YEAR, goal_counts
+from perfbudget.demo.monitoring import EARLIER_YEAR, MONITORED_YEAR, monitoring_counts
 from perfbudget.goals.choices import GoalStatus
+from perfbudget.monitoring.choices import ActionKind, FormStatus, RoundStatus, WarningLevel
 from perfbudget.orgs.choices import OrgKind
 from perfbudget.projects.choices import BudgetType, ProjectStatus
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
         try:
             stats, counts = generator.seed(options["seed"])
             counts["goals"] = goal_counts(options["seed"])
+            counts["monitoring"] = monitoring_counts(options["seed"])
         finally:
             set_request_id(previous)
         elapsed = time.monotonic() - started
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         lines.append(f"  {CURRENT_YEAR}年无绩效目标的项目 {goals['without_goal']} 条（无目标不预算）；"
                      f"目标调整 {goals['adjustments']} 份，年中追加 {goals['additions']} 份；"
                      f"核减 {goals['cuts']} 笔，共 {goals['cut_amount'] / 10000:.2f} 万元。")
+        lines.extend(self._monitoring(counts["monitoring"], listing))
         new_rows = sum(v for k, v in stats.items() if k != "workflow_diverged")
         tail = f"  本次新增或推进 {new_rows} 项" + ("（数据已存在，未作改动）" if not new_rows else "")
         if stats["workflow_diverged"]:
@@ -64,3 +68,23 @@ class Command(BaseCommand):
         lines.append(tail + f"；用时 {elapsed:.1f} 秒。")
         lines.append("  演示账号（密码均为 demo-pass-2025）：" + "、".join(a.username for a in generator.DEMO_ACCOUNTS))
         return "\n".join(lines)
+
+    def _monitoring(self, m, listing):
+        def wan(amount):
+            return f"{amount / 10000:,.2f} 万元"
+
+        paid = "；".join(f"{y}年 {d['project_years']} 个项目年度、支付记录 {d['rows']} 条、共 {wan(d['paid'])}"
+                        for y, d in sorted(m["execution"].items()))
+        lines = [f"  预算执行：{paid}（{EARLIER_YEAR}年为延续项目的上年度，供同类项目预测和连续两年低执行率判断）。",
+                 f"  {MONITORED_YEAR}年运行监控：监控轮次 " + listing(m["rounds"], RoundStatus.choices)
+                 + f"；预警 {m['warnings']} 条。"]
+        for name, states in m["forms"].items():
+            levels = listing(m["levels"][name], WarningLevel.choices)
+            lines.append(f"    {name}：监控表 {sum(states.values())} 份（{listing(states, FormStatus.choices)}）；"
+                         f"{levels}。")
+        amounts = m["action_amounts"]
+        acts = "，".join(f"{label} {m['actions'][kind]} 项" + (f"（{wan(amounts[kind])}）" if amounts.get(kind) else "")
+                        for kind, label in ActionKind.choices if kind in m["actions"])
+        lines.append(f"  处置：{acts or '无'}；负面清单 {m['negative_list']} 条；"
+                     f"连续两年执行率低于70%的项目 {m['low_two_years']} 个。")
+        return lines

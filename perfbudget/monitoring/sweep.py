@@ -1,0 +1,289 @@
+"""预警扫描: the warning rules over a whole round, set-based.
+
+`run_sweep(round)` reads the round's facts in a handful of queries (`sweep_sql`), forecasts and evaluates every
+project with the pure `forecast.forecast` and `warnings.evaluate`, then, in one transaction, replaces the round's
+warnings in bulk (COPY on PostgreSQL, batched inserts elsewhere), sets every form's warning level and system
+forecast with one UPDATE … FROM a temporary table, and records a `WarningSweep`. The number of queries does not
+grow with the number of projects.
+
+`facts_for_project` / `forecast_for` run the same reads filtered to one project year, so a form page shows what
+the sweep computes. `run_sweep_job` is the background-job handler; `low_execution_candidates` lists projects
+below the execution-rate line in consecutive years (key-evaluation candidates).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from perfbudget.core.models import Job
+from perfbudget.core.tasks import enqueue_job
+from perfbudget.projects.models import ProjectYear
+from perfbudget.rulesets.services import resolve
+
+from . import sweep_sql
+from .forecast import MIN_SHARE, Forecast, forecast, to_decimal
+from .models import ExecutionBatch, MonitoringForm, MonitoringRound, MonitoringWarning, WarningSweep
+from .sweep_sql import MIN_PATTERN_PROJECTS, PatternBook, Selection
+from .warnings import RED, YELLOW, Facts, IndicatorFact, evaluate, overall_level, rules_from_values
+
+RULE_KEYS = ("monitoring.checkpoints", "monitoring.time_progress_margin", "monitoring.behind_time_red_margin")
+
+
+def rule_values(rules) -> dict:
+    """The monitoring.* values `warnings.evaluate` reads, from a resolved rule set (or any mapping)."""
+    return {k: rules.get(k) for k in RULE_KEYS if rules.get(k) is not None}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Facts
+
+
+PATTERN_CACHE_SECONDS = 6 * 3600
+
+
+def similar_patterns(region, year: int, refresh: bool = False) -> dict:
+    """`sweep_sql.pattern_groups` through the cache: a form page reads what the last sweep computed instead of
+    aggregating a whole earlier year per view. A sweep always recomputes (refresh); an execution import (a new
+    batch) changes the key."""
+    stamp = ExecutionBatch.objects.aggregate(last=Max("pk"))["last"] or 0
+    key = f"monitoring:patterns:{getattr(region, 'pk', 0)}:{year}:{stamp}"
+    groups = None if refresh else cache.get(key)
+    if groups is None:
+        groups = sweep_sql.pattern_groups(region, year)
+        cache.set(key, groups, PATTERN_CACHE_SECONDS)
+    return groups
+
+
+def gather_facts(selection: Selection, *, year: int, through_month: int, region, as_of: datetime.date | None,
+                 forms: dict | None = None, indicators: dict | None = None,
+                 min_pattern_projects: int = MIN_PATTERN_PROJECTS, refresh_patterns: bool = False) -> list[Facts]:
+    """Facts of the selected project years (each with its forecast). `forms` (by project year) and `indicators`
+    (by form) come from `sweep_sql.form_rows` / `indicator_rows`; without them the facts have no form part."""
+    rows = sweep_sql.project_rows(selection, through_month)
+    book = PatternBook(similar_patterns(region, year - 1, refresh_patterns), year - 1, min_pattern_projects)
+    patterns = {py_id: book.find(r["project_class"], r["budget_type"], r["function_code"]) for py_id, r in rows.items()}
+    history = {}
+    if any(p is None or p.shares[through_month - 1] < MIN_SHARE for p in patterns.values()) and through_month < 12:
+        history = sweep_sql.own_history(selection, year)
+    forms = forms or {}
+    indicators = indicators or {}
+    out = []
+    for py_id, r in rows.items():
+        fc = forecast(r["budget"], r["monthly"], through_month, patterns[py_id], history.get(r["project_id"]))
+        form = forms.get(py_id, {})
+        form_id = form.get("form_id")
+        out.append(Facts(
+            budget=r["budget"], executed=fc.actual[-1], through_month=through_month,
+            cumulative=fc.actual, forecast=fc, as_of=as_of, year=r["year"],
+            form_status=form.get("status", ""), submitted_on=form.get("submitted_on"), due_on=form.get("due_on"),
+            indicators=tuple(IndicatorFact(*i) for i in indicators.get(form_id, ())),
+            ids={"project_year_id": py_id, "form_id": form_id, "project_id": r["project_id"]},
+        ))
+    return out
+
+
+def facts_for_project(project_year: ProjectYear, through_month: int, *, round: MonitoringRound | None = None,
+                      as_of: datetime.date | None = None,
+                      min_pattern_projects: int = MIN_PATTERN_PROJECTS) -> Facts:
+    """The facts the sweep would evaluate for one project year (the same reads, filtered to it). With `round`,
+    similar projects are taken from the round's region and the project's form in that round is read too;
+    without, from the project's region and with no form part."""
+    region = round.region if round is not None else project_year.project.region
+    forms, indicators = {}, {}
+    if round is not None:
+        form = (MonitoringForm.objects.filter(round=round, project_year=project_year)
+                .values_list("id", "status", "submitted_at", "due_on").first())
+        if form is not None:
+            forms[project_year.pk] = {"form_id": form[0], "status": form[1], "due_on": form[3],
+                                      "submitted_on": timezone.localdate(form[2]) if form[2] else None}
+            indicators = sweep_sql.indicator_rows(form_id=form[0])
+    facts = gather_facts(Selection(project_year_id=project_year.pk), year=project_year.year,
+                         through_month=through_month, region=region, as_of=as_of or timezone.localdate(),
+                         forms=forms, indicators=indicators, min_pattern_projects=min_pattern_projects)
+    return facts[0]
+
+
+def forecast_for(project_year: ProjectYear, through_month: int, *, round: MonitoringRound | None = None,
+                 min_pattern_projects: int = MIN_PATTERN_PROJECTS) -> Forecast:
+    """The system's year-end forecast for one project year, as the sweep computes it."""
+    return facts_for_project(project_year, through_month, round=round,
+                             min_pattern_projects=min_pattern_projects).forecast
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The sweep
+
+
+def run_sweep(round: MonitoringRound, user=None, as_of: datetime.date | None = None, *,
+              min_pattern_projects: int = MIN_PATTERN_PROJECTS) -> WarningSweep:
+    """Evaluate every form of the round and replace its warnings; returns the recorded `WarningSweep`."""
+    started = time.perf_counter()
+    as_of = as_of or timezone.localdate()
+    rules = resolve(round.region, round.year)
+    values = rules_from_values(rule_values(rules))
+    t = round.through_month
+    with transaction.atomic():
+        # one sweep of a round at a time; the reads and the writes see one state of the data
+        list(MonitoringRound.objects.select_for_update().filter(pk=round.pk).order_by().values_list("pk"))
+        sweep_sql.tune_session()
+        facts = gather_facts(Selection(round_id=round.pk), year=round.year, through_month=t, region=round.region,
+                             as_of=as_of, forms=sweep_sql.form_rows(round.pk),
+                             indicators=sweep_sql.indicator_rows(round_id=round.pk),
+                             min_pattern_projects=min_pattern_projects, refresh_patterns=True)
+        warnings, levels, counts = [], [], defaultdict(int)
+        for f in facts:
+            findings = evaluate(f, values)
+            level = overall_level(findings)
+            counts[level] += 1
+            py_id, form_id = f.ids["project_year_id"], f.ids["form_id"]
+            warnings.extend((py_id, x) for x in findings)
+            if form_id is not None:
+                levels.append((form_id, level, f.forecast.amount, f.forecast.method[:300]))
+        sweep = WarningSweep.objects.create(round=round, as_of=as_of, ruleset=rules.label[:200],
+                                            projects=len(facts), red=counts[RED], yellow=counts[YELLOW],
+                                            created_by=user if getattr(user, "pk", None) else None)
+        MonitoringWarning.objects.filter(round=round).delete()  # no signals or cascades: one DELETE
+        _insert_warnings(round.pk, sweep.pk, warnings)
+        _update_forms(levels)
+        sweep.seconds = round_seconds(time.perf_counter() - started)
+        WarningSweep.objects.filter(pk=sweep.pk).update(seconds=sweep.seconds)
+    return sweep
+
+
+def round_seconds(seconds):
+    return float(Decimal(seconds).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def _warning_rows(round_id, sweep_id, warnings):
+    for py_id, x in warnings:
+        yield (round_id, sweep_id, py_id, x.code, x.level, x.message[:500], _json(x.figures), x.indicator[:200])
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+WARNING_COLUMNS = ("round_id", "sweep_id", "project_year_id", "code", "level", "message", "figures", "indicator")
+
+
+def _insert_warnings(round_id, sweep_id, warnings):
+    """COPY on PostgreSQL; elsewhere one prepared INSERT run over all rows (executemany)."""
+    if not warnings:
+        return
+    table = connection.ops.quote_name(MonitoringWarning._meta.db_table)
+    rows = _warning_rows(round_id, sweep_id, warnings)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(WARNING_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(WARNING_COLUMNS)}) "
+                               f"VALUES ({', '.join(['%s'] * len(WARNING_COLUMNS))})", list(rows))
+
+
+def _update_forms(levels):
+    """Set level, system forecast and its method on every form with one UPDATE … FROM a temporary table."""
+    if not levels:
+        return
+    form_table = connection.ops.quote_name(MonitoringForm._meta.db_table)
+    tmp = "sweep_form_levels"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {tmp} (id bigint PRIMARY KEY, level varchar(8), "
+                       f"system_forecast numeric(16, 2), forecast_method varchar(300))")
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {tmp} (id, level, system_forecast, forecast_method) FROM STDIN") as copy:
+                for row in levels:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {tmp}")
+        else:
+            cursor.executemany(f"INSERT INTO {tmp} (id, level, system_forecast, forecast_method) "
+                               f"VALUES (%s, %s, %s, %s)", [(i, lv, str(a), m) for i, lv, a, m in levels])
+        cursor.execute(
+            f"UPDATE {form_table} SET level = t.level, system_forecast = t.system_forecast, "
+            f"forecast_method = t.forecast_method FROM {tmp} t WHERE {form_table}.id = t.id AND NOT ("
+            f"{form_table}.level = t.level AND {form_table}.forecast_method = t.forecast_method "
+            f"AND {form_table}.system_forecast IS NOT NULL AND {form_table}.system_forecast = t.system_forecast)")
+        cursor.execute(f"DROP TABLE {tmp}")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Background job
+
+
+JOB_KIND = "monitoring:sweep"
+JOB_HANDLER = "perfbudget.monitoring.sweep.run_sweep_job"
+
+
+def start_sweep_job(round: MonitoringRound, user, as_of: datetime.date | None = None) -> Job:
+    """Queue a sweep of the round as a background job (runs once the current transaction commits)."""
+    title = _("预警扫描：%(round)s") % {"round": round}
+    job = Job.objects.create(kind=JOB_KIND, title=title[:200], total=1, created_by=user, params={
+        "handler": JOB_HANDLER, "round": round.pk, "as_of": as_of.isoformat() if as_of else None})
+    enqueue_job(job)
+    return job
+
+
+def run_sweep_job(job: Job) -> None:
+    """Job handler: run the sweep named by `job.params` and record its counts as the job's result."""
+    round = MonitoringRound.objects.select_related("region").get(pk=job.params["round"])
+    as_of = parse_date(job.params["as_of"]) if job.params.get("as_of") else None
+    sweep = run_sweep(round, user=job.created_by, as_of=as_of)
+    Job.objects.filter(pk=job.pk).update(total=1, done=1, result={
+        "sweep": sweep.pk, "projects": sweep.projects, "red": sweep.red, "yellow": sweep.yellow,
+        "seconds": sweep.seconds, "ruleset": sweep.ruleset})
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Low execution two years running → key-evaluation candidates
+
+
+def low_execution_candidates(region, year: int, rules) -> list[dict]:
+    """Projects of the region (and below) whose full-year execution rate (all payments of the year / budget) was
+    below `monitoring.low_execution_rate` in each of the `monitoring.low_execution_years` years up to `year`.
+    One query; plain rows sorted by project code, with the rate, budget and executed amount of each year."""
+    line = to_decimal(rules.get("monitoring.low_execution_rate"))
+    n_years = int(rules.get("monitoring.low_execution_years") or 1)
+    years = list(range(year - n_years + 1, year + 1))
+    money_field = DecimalField(max_digits=18, decimal_places=2)
+    qs = (ProjectYear.objects.filter(year__in=years, project__region__path__startswith=region.path)
+          .order_by()
+          .values("id")
+          .annotate(amount=Coalesce("adjusted_budget", "initial_budget"),
+                    executed=Coalesce(Sum("execution__paid_amount"), Value(Decimal(0)), output_field=money_field))
+          .filter(amount__gt=0,
+                  executed__lt=ExpressionWrapper(F("amount") * Value(line), output_field=money_field))
+          .values_list("project_id", "year", "amount", "executed", "project__code", "project__name",
+                       "project__unit_id", "project__unit__name", "project__department_id",
+                       "project__department__name"))
+    by_project = defaultdict(dict)
+    info = {}
+    for pid, y, amount, executed, code, name, unit_id, unit, dept_id, dept in qs:
+        by_project[pid][y] = (to_decimal(amount), to_decimal(executed))
+        info[pid] = {"project_id": pid, "code": code, "name": name, "unit_id": unit_id, "unit": unit,
+                     "department_id": dept_id, "department": dept}
+    out = []
+    for pid, per_year in by_project.items():
+        if len(per_year) < len(years):
+            continue
+        row = dict(info[pid])
+        row["years"] = years
+        row["budgets"] = {y: per_year[y][0] for y in years}
+        row["executed"] = {y: per_year[y][1] for y in years}
+        row["rates"] = {y: (per_year[y][1] / per_year[y][0]).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+                        for y in years}
+        out.append(row)
+    out.sort(key=lambda r: r["code"])
+    return out
