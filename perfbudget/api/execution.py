@@ -34,7 +34,7 @@ class ExecutionBatchSerializer(serializers.Serializer):
     created = serializers.IntegerField(label=gettext_lazy("新增"))
     updated = serializers.IntegerField(label=gettext_lazy("更正"))
     unchanged = serializers.IntegerField(label=gettext_lazy("未变"))
-    encoding = serializers.CharField(label=gettext_lazy("编码"))
+    encoding = serializers.CharField(label=gettext_lazy("文件编码"))
 
 
 class ExecutionRowErrorSerializer(serializers.Serializer):

@@ -87,7 +87,7 @@ DEFINITIONS = [
                    minimum=1, maximum=60),
     RuleDefinition("monitoring.low_execution_years", _("运行监控"), _("连续低执行率年数"), "int", 2, minimum=1,
                    maximum=5),
-    RuleDefinition("monitoring.low_execution_rate", _("运行监控"), _("连续两年低执行率线"), "percent", 0.70,
+    RuleDefinition("monitoring.low_execution_rate", _("运行监控"), _("连续低执行率线"), "percent", 0.70,
                    minimum=0, maximum=1),
     # 结果应用 (§4.7)
     RuleDefinition("results.grade_budget_change", _("结果应用"), _("评价等级对应下年预算调整"), "json",

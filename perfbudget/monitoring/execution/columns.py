@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -46,9 +47,13 @@ AMOUNT_KEYS = {normalize_header(n) for n in ("paid_amount", "支付金额", "支
 
 
 def _keys():
+    """Every accepted header: field names, aliases, and the labels in Chinese and in the current language (a
+    template downloaded in English imports in a Chinese session, and the other way round)."""
     keys = {}
+    with translation.override("zh-hans"):
+        chinese = {col.field: str(col.label) for col in COLUMNS}
     for col in COLUMNS:
-        for name in (col.field, str(col.label), *col.aliases):
+        for name in (col.field, str(col.label), chinese[col.field], *col.aliases):
             keys[normalize_header(name)] = col
     return keys
 
