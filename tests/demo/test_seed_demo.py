@@ -20,6 +20,9 @@ from perfbudget.projects.models import FunctionClass, Project, ProjectYear
 from perfbudget.projects.reference import load_function_classes, read_function_classes
 from perfbudget.rulesets.models import RuleSet
 
+from . import test_demo_monitoring as monitoring_checks
+from . import test_seed_goals as goal_checks
+
 REQUIRED_USERS = ["admin", "city_perf", "county_perf", "unit_user", "dept_user", "city_budget", "county_budget",
                   "city_funding", "county_funding", "city_dept", "city_unit", "city_oversight", "county_oversight",
                   "city_agency", "city_expert"]
@@ -105,14 +108,18 @@ def test_demo_accounts_list_the_required_users():
 # One test seeds (twice) and runs every check: seeding takes seconds, and a module-scoped fixture would be
 # rebuilt whenever pytest-xdist interleaves this module's tests with others on a worker.
 
+def _snapshots():
+    return _snapshot(), goal_checks._snapshot(), monitoring_checks._snapshot()
+
+
 def test_seed_demo_twice(db):
     _set_world_aside()
     first_out, second_out = io.StringIO(), io.StringIO()
     call_command("seed_demo", stdout=first_out)
-    after_first = _snapshot()
+    after_first = _snapshots()
     call_command("seed_demo", stdout=second_out)
     seeded = {"first": first_out.getvalue(), "second": second_out.getvalue(), "after_first": after_first,
-              "after_second": _snapshot()}
+              "after_second": _snapshots()}
     _check_second_run_changes_nothing(seeded)
     _check_region_and_organisations()
     _check_project_library()
@@ -120,6 +127,8 @@ def test_seed_demo_twice(db):
     _check_workflow_ran_through_the_engine()
     _check_demo_users_can_log_in_and_have_work()
     _check_county_rule_set_override_is_inherited_and_used()
+    goal_checks.run_checks(seeded["first"])
+    monitoring_checks.run_checks(seeded["first"])
 
 
 
