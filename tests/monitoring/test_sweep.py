@@ -215,7 +215,7 @@ def test_query_count_does_not_grow_with_projects(setup, world, django_assert_max
     with django_assert_max_num_queries(len(small.captured_queries)):
         sweep = sweeping.run_sweep(rnd, as_of=AS_OF, min_pattern_projects=MIN)
     assert sweep.projects == 43
-    assert len(small.captured_queries) <= 20
+    assert len(small.captured_queries) <= 24  # PostgreSQL adds its SET LOCALs and an ANALYZE
     assert MonitoringForm.objects.filter(round=rnd, level="").count() == 0
 
 

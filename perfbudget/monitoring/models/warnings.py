@@ -38,13 +38,20 @@ class WarningSweep(models.Model):
 
 
 class MonitoringWarning(models.Model):
-    """One warning on one project in one round; the latest sweep of the round replaces the previous one's."""
+    """One warning on one project in one round; the latest sweep of the round replaces the previous one's.
+
+    Derived rows written by the hundred thousand and rebuilt by every sweep: the sweep writes them from ids it
+    has just read in the same transaction and the ORM cascades deletes, so the database keeps no per-row
+    foreign-key triggers on them (at province scale those cost more than the rest of the commit), and only the
+    two composite indexes below (they serve lookups by round and by project year).
+    """
 
     round = models.ForeignKey("monitoring.MonitoringRound", models.CASCADE, related_name="warnings",
-                              verbose_name=_("监控轮次"))
-    sweep = models.ForeignKey(WarningSweep, models.CASCADE, related_name="warnings")
+                              verbose_name=_("监控轮次"), db_constraint=False, db_index=False)
+    sweep = models.ForeignKey(WarningSweep, models.CASCADE, related_name="warnings", db_constraint=False,
+                              db_index=False)
     project_year = models.ForeignKey("projects.ProjectYear", models.CASCADE, related_name="monitoring_warnings",
-                                     verbose_name=_("项目年度"))
+                                     verbose_name=_("项目年度"), db_constraint=False, db_index=False)
     code = models.CharField(_("预警类型"), max_length=24, choices=WarningCode.choices)
     level = models.CharField(_("预警等级"), max_length=8, choices=WarningLevel.choices)
     message = models.CharField(_("预警说明"), max_length=500)
