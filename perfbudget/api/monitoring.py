@@ -7,10 +7,8 @@ allow → 409 `{"detail"}` (submission also lists `problems`); a role that may n
 scope → 404 (403 when the caller may see it but not change it).
 """
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +23,13 @@ from perfbudget.core.workflow import WorkflowError
 from perfbudget.monitoring import services_actions, services_forms, services_rounds
 from perfbudget.monitoring.choices import (
     FORM_EDITABLE,
-    FormStatus,
-    ListingSource,
-    ListingSubject,
     RoundStatus,
-    WarningCode,
-    WarningLevel,
+)
+from perfbudget.monitoring.filtersets import (
+    FormApiFilterSet,
+    NegativeListApiFilterSet,
+    RoundFilterSet,
+    WarningApiFilterSet,
 )
 from perfbudget.monitoring.models import (
     FormIndicator,
@@ -59,96 +58,6 @@ from .serializers_monitoring import (
     SubmitConflictSerializer,
     WarningSerializer,
 )
-
-# --- filters ------------------------------------------------------------------------------------------------
-
-
-def _search_projects(queryset, value, prefix="project_year__project"):
-    for term in value.split():
-        queryset = queryset.filter(Q(**{f"{prefix}__name__icontains": term}) | Q(**{f"{prefix}__code__icontains": term})
-                                   | Q(**{f"{prefix}__unit__name__icontains": term}))
-    return queryset
-
-
-class RoundFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
-    region = django_filters.CharFilter(label=_("区划代码"), method="in_region",
-                                       help_text=_("该区划及其下级区划的轮次。"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=RoundStatus.choices)
-
-    class Meta:
-        model = MonitoringRound
-        fields = ["year", "region", "status"]
-
-    def in_region(self, queryset, name, value):
-        return queryset.filter(region__path__contains=f"/{value.strip()}/")
-
-
-class FormFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("按项目名称、项目代码或单位名称搜索。"))
-    round = django_filters.NumberFilter(label=_("监控轮次编号"), field_name="round")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="round__year")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=FormStatus.choices)
-    level = django_filters.ChoiceFilter(label=_("预警等级"), choices=WarningLevel.choices, method="by_level",
-                                        help_text=_("green 含尚未扫描的监控表。"))
-    department = django_filters.CharFilter(label=_("主管部门代码"),
-                                           field_name="project_year__project__department__code")
-    unit = django_filters.CharFilter(label=_("预算单位代码"), field_name="project_year__project__unit__code")
-
-    class Meta:
-        model = MonitoringForm
-        fields = ["q", "round", "year", "status", "level", "department", "unit"]
-
-    def search(self, queryset, name, value):
-        return _search_projects(queryset, value)
-
-    def by_level(self, queryset, name, value):
-        if value == WarningLevel.GREEN:
-            return queryset.filter(Q(level=WarningLevel.GREEN) | Q(level=""))
-        return queryset.filter(level=value)
-
-
-class WarningFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("按项目名称、项目代码或单位名称搜索。"))
-    round = django_filters.NumberFilter(label=_("监控轮次编号"), field_name="round")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="round__year")
-    level = django_filters.ChoiceFilter(label=_("预警等级"), choices=WarningLevel.choices)
-    code = django_filters.ChoiceFilter(label=_("预警类型"), choices=WarningCode.choices)
-    department = django_filters.CharFilter(label=_("主管部门代码"),
-                                           field_name="project_year__project__department__code")
-    project_year = django_filters.NumberFilter(label=_("项目年度编号"), field_name="project_year")
-
-    class Meta:
-        model = MonitoringWarning
-        fields = ["q", "round", "year", "level", "code", "department", "project_year"]
-
-    def search(self, queryset, name, value):
-        return _search_projects(queryset, value)
-
-
-class NegativeListFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search", help_text=_("按项目、单位或列入理由搜索。"))
-    active = django_filters.BooleanFilter(label=_("有效"), method="by_active",
-                                          help_text=_("true：未移出、已到列入日期且未到期；false：其余。"))
-    subject = django_filters.ChoiceFilter(label=_("对象类型"), choices=ListingSubject.choices)
-    source = django_filters.ChoiceFilter(label=_("来源"), choices=ListingSource.choices)
-    unit = django_filters.CharFilter(label=_("单位代码"), field_name="unit__code")
-    project = django_filters.CharFilter(label=_("项目代码"), field_name="project__code")
-
-    class Meta:
-        model = NegativeListEntry
-        fields = ["q", "active", "subject", "source", "unit", "project"]
-
-    def search(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(Q(project__name__icontains=term) | Q(project__code__icontains=term)
-                                       | Q(unit__name__icontains=term) | Q(reason__icontains=term))
-        return queryset
-
-    def by_active(self, queryset, name, value):
-        active = NegativeListEntry.objects.active().values("pk")
-        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
-
 
 # --- rounds -------------------------------------------------------------------------------------------------
 
@@ -228,7 +137,7 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
 
     model = MonitoringForm
     serializer_class = MonitoringFormSerializer
-    filterset_class = FormFilterSet
+    filterset_class = FormApiFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = {
         "code": "project_year__project__code",
@@ -367,7 +276,7 @@ class WarningViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     model = MonitoringWarning
     serializer_class = WarningSerializer
-    filterset_class = WarningFilterSet
+    filterset_class = WarningApiFilterSet
     ordering_fields = {"project_code": "project_year__project__code", "code": "code", "level": "level",
                        "round": "round__through_month"}
 
@@ -396,7 +305,7 @@ class NegativeListViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
 
     model = NegativeListEntry
     serializer_class = NegativeListSerializer
-    filterset_class = NegativeListFilterSet
+    filterset_class = NegativeListApiFilterSet
     ordering_fields = {"listed_on": "listed_on", "expires_on": "expires_on", "unit": "unit__code",
                        "project": "project__code"}
 

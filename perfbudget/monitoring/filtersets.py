@@ -1,4 +1,5 @@
-"""FilterSets of the monitoring pages (and the API): forms, warnings, actions, the negative list."""
+"""FilterSets of the monitoring pages and the API: the page sets, and API sets that add the id and code filters a
+client needs (the page narrows by round through its URL)."""
 
 import django_filters
 from django.db.models import F, Q
@@ -7,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from perfbudget.projects.filtersets import ALL, _departments, _years
 
-from .choices import ActionKind, FormStatus, ListingSource, ListingSubject, WarningCode, WarningLevel
-from .models import MonitoringAction, MonitoringForm, MonitoringWarning, NegativeListEntry
+from .choices import ActionKind, FormStatus, ListingSource, ListingSubject, RoundStatus, WarningCode, WarningLevel
+from .models import MonitoringAction, MonitoringForm, MonitoringRound, MonitoringWarning, NegativeListEntry
 
 LEVELS = [(WarningLevel.RED, WarningLevel.RED.label), (WarningLevel.YELLOW, WarningLevel.YELLOW.label),
           (WarningLevel.GREEN, WarningLevel.GREEN.label)]
@@ -97,3 +98,45 @@ class NegativeListFilterSet(django_filters.FilterSet):
     def by_active(self, queryset, name, value):
         active = queryset.model.objects.active().values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+# --- the API's sets: the page's filters plus ids and codes ---------------------------------------------------
+
+class RoundFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    region = django_filters.CharFilter(label=_("区划代码"), method="in_region",
+                                       help_text=_("该区划及其下级区划的轮次。"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RoundStatus.choices)
+
+    class Meta:
+        model = MonitoringRound
+        fields = ["year", "region", "status"]
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(region__path__contains=f"/{value.strip()}/")
+
+
+class FormApiFilterSet(FormFilterSet):
+    round = django_filters.NumberFilter(label=_("监控轮次编号"), field_name="round")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="round__year")
+    unit = django_filters.CharFilter(label=_("预算单位代码"), field_name="project_year__project__unit__code")
+
+    class Meta(FormFilterSet.Meta):
+        fields = [*FormFilterSet.Meta.fields, "round", "year", "unit"]
+
+
+class WarningApiFilterSet(WarningFilterSet):
+    round = django_filters.NumberFilter(label=_("监控轮次编号"), field_name="round")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="round__year")
+    project_year = django_filters.NumberFilter(label=_("项目年度编号"), field_name="project_year")
+
+    class Meta(WarningFilterSet.Meta):
+        fields = [*WarningFilterSet.Meta.fields, "round", "year", "project_year"]
+
+
+class NegativeListApiFilterSet(NegativeListFilterSet):
+    unit = django_filters.CharFilter(label=_("单位代码"), field_name="unit__code")
+    project = django_filters.CharFilter(label=_("项目代码"), field_name="project__code")
+
+    class Meta(NegativeListFilterSet.Meta):
+        fields = [*NegativeListFilterSet.Meta.fields, "unit", "project"]
