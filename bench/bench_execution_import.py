@@ -9,7 +9,10 @@ then times
 and writes bench/results/execution_import.md.
 
     .venv/bin/python bench/bench_execution_import.py [--projects 500000] [--rows 6000000] [--small 1000000]
-        [--server postgres://postgres@127.0.0.1:5432]
+        [--server postgres://postgres@127.0.0.1:5432] [--keep]
+
+--keep leaves the database (and the CSVs, under /tmp/perfbudget_bench_execution) in place and reuses them on the
+next run with --keep, skipping the setup; the first load then starts from an emptied execution table as usual.
 """
 
 import argparse
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "execution_import.md"
 DB = "perfbudget_bench_execution"
+KEPT = Path(tempfile.gettempdir()) / "perfbudget_bench_execution"  # --keep: the CSVs and the setup time
 
 
 def django_setup(url):
@@ -154,21 +158,32 @@ def main():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--child")
     parser.add_argument("--url")
+    parser.add_argument("--keep", action="store_true", help="keep and reuse the database and files")
     args = parser.parse_args()
     if args.child:
         return child(args.url, args.child)
     url = f"{args.server}/{DB}"
-    admin(args.server, f"DROP DATABASE IF EXISTS {DB}")
-    admin(args.server, f"CREATE DATABASE {DB}")
+    reuse = args.keep and KEPT.joinpath("setup.json").exists()
+    if not reuse:
+        admin(args.server, f"DROP DATABASE IF EXISTS {DB}")
+        admin(args.server, f"CREATE DATABASE {DB}")
     try:
         django_setup(url)
         with tempfile.TemporaryDirectory() as tmp:
-            t = time.perf_counter()
-            build(args.projects)
-            setup = time.perf_counter() - t
-            small, big = Path(tmp) / "execution_small.csv", Path(tmp) / "execution_big.csv"
-            write_csv(small, args.small, 0.1)
-            write_csv(big, args.rows, 0.2)
+            folder = KEPT if args.keep else Path(tmp)
+            folder.mkdir(exist_ok=True)
+            small, big = folder / "execution_small.csv", folder / "execution_big.csv"
+            if reuse:
+                setup = json.loads(KEPT.joinpath("setup.json").read_text())["setup"]
+                truncate()
+            else:
+                t = time.perf_counter()
+                build(args.projects)
+                setup = time.perf_counter() - t
+                write_csv(small, args.small, 0.1)
+                write_csv(big, args.rows, 0.2)
+                if args.keep:
+                    KEPT.joinpath("setup.json").write_text(json.dumps({"setup": setup}))
             print(f"setup {setup:.1f} s; files written", flush=True)
             copy_small, copy_big = time_copy(small), time_copy(big)
             print(f"COPY {copy_small:.1f} s / {copy_big:.1f} s", flush=True)
@@ -184,7 +199,8 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        admin(args.server, f"DROP DATABASE IF EXISTS {DB}")
+        if not args.keep:
+            admin(args.server, f"DROP DATABASE IF EXISTS {DB}")
 
 
 def report(args, setup, size, copy_small, copy_big, first_small, first_big, reload_big):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from perfbudget.core.workflow import Todo, Transition, Workflow
-from perfbudget.orgs.choices import Role
+from perfbudget.core.review_chain import REVIEW_ACTIONS, chain_todos, chain_transitions, reviewers
+from perfbudget.core.workflow import Workflow
 from perfbudget.rulesets.services import resolve
 
 from .choices import GoalStatus as S
@@ -20,17 +20,6 @@ from .choices import GoalStatus as S
 def _rules(goal):
     p = goal.project_year.project
     return resolve(p.region, goal.project_year.year)
-
-
-def _after_department(goal):
-    """Next reviewer after the department: the funding section when the department has one."""
-    return S.SECTION_REVIEW if goal.project_year.project.department.funding_section_id else S.OFFICE_REVIEW
-
-
-def _route_submit(goal):
-    if _rules(goal).get("goals.department_consolidates", True):
-        return S.DEPT_REVIEW
-    return _after_department(goal)
 
 
 def _ready_to_submit(goal, user):
@@ -42,18 +31,9 @@ def _ready_to_submit(goal, user):
 
 def _todos(goal, state):
     p = goal.project_year.project
-    due = _rules(goal).get("projects.review_due_days", 5)
     name = f"{p.name}（{goal.project_year.year}年）"
-    if state == S.DEPT_REVIEW:
-        return [Todo(Role.DEPARTMENT, f"审核绩效目标：{name}", organisation=p.department, due_days=due)]
-    if state == S.SECTION_REVIEW:
-        return [Todo(Role.FUNDING_SECTION, f"业务审核绩效目标：{name}", organisation=p.department.funding_section,
-                     due_days=due)]
-    if state == S.OFFICE_REVIEW:
-        return [Todo(Role.PERFORMANCE_OFFICE, f"绩效审核绩效目标：{name}", region=p.region, due_days=due)]
-    if state == S.RETURNED:
-        return [Todo(Role.UNIT, f"修改绩效目标后重新提交：{name}", organisation=p.unit, due_days=due)]
-    return []
+    return chain_todos(S, goal, state, project=p, noun="绩效目标", name=name,
+                       due_days=_rules(goal).get("projects.review_due_days", 5))
 
 
 def _on_enter(goal, t, user):
@@ -67,45 +47,19 @@ def _on_enter(goal, t, user):
             type(goal).objects.filter(pk=goal.previous_id, status=S.APPROVED).update(status=S.SUPERSEDED)
 
 
-REVIEWERS = {
-    S.DEPT_REVIEW: Role.DEPARTMENT,
-    S.SECTION_REVIEW: Role.FUNDING_SECTION,
-    S.OFFICE_REVIEW: Role.PERFORMANCE_OFFICE,
-}
-# (state → (approve action, return action)): what "approve" and "return" mean at each review step.
-REVIEW_ACTIONS = {
-    S.DEPT_REVIEW: ("dept_approve", "dept_return"),
-    S.SECTION_REVIEW: ("section_approve", "section_return"),
-    S.OFFICE_REVIEW: ("office_approve", "office_return"),
-}
-
-
-def _reviewer(role):
-    return frozenset({role})
-
+REVIEWERS = reviewers()
 
 GOAL_WORKFLOW = Workflow(
     name="goal",
     stage="goals",
     state_labels=dict(S.choices),
-    transitions=[
-        Transition("submit", _("提交审核"), (S.DRAFT, S.RETURNED), S.DEPT_REVIEW, frozenset({Role.UNIT}),
-                   guard=_ready_to_submit, route=_route_submit),
-        Transition("withdraw", _("撤回"), (S.DEPT_REVIEW,), S.DRAFT, frozenset({Role.UNIT}), style="secondary"),
-        Transition("dept_approve", _("审核通过"), (S.DEPT_REVIEW,), S.SECTION_REVIEW, _reviewer(Role.DEPARTMENT),
-                   style="success", route=_after_department),
-        Transition("dept_return", _("退回修改"), (S.DEPT_REVIEW,), S.RETURNED, _reviewer(Role.DEPARTMENT),
-                   comment_required=True, style="danger"),
-        Transition("section_approve", _("业务审核通过"), (S.SECTION_REVIEW,), S.OFFICE_REVIEW,
-                   _reviewer(Role.FUNDING_SECTION), style="success"),
-        Transition("section_return", _("退回修改"), (S.SECTION_REVIEW,), S.RETURNED, _reviewer(Role.FUNDING_SECTION),
-                   comment_required=True, style="danger"),
-        Transition("office_approve", _("绩效审核通过并批复"), (S.OFFICE_REVIEW,), S.APPROVED,
-                   _reviewer(Role.PERFORMANCE_OFFICE), style="success"),
-        Transition("office_return", _("退回修改"), (S.OFFICE_REVIEW,), S.RETURNED, _reviewer(Role.PERFORMANCE_OFFICE),
-                   comment_required=True, style="danger"),
-    ],
+    transitions=chain_transitions(
+        S, project_of=lambda goal: goal.project_year.project, guard=_ready_to_submit,
+        consolidates=lambda goal: _rules(goal).get("goals.department_consolidates", True),
+        office_approve_label=_("绩效审核通过并批复")),
     todos=_todos,
     url=lambda goal: reverse("goals:detail", args=[goal.pk]),
     on_enter=_on_enter,
 )
+
+__all__ = ["GOAL_WORKFLOW", "REVIEWERS", "REVIEW_ACTIONS"]

@@ -1,15 +1,21 @@
-"""The PostgreSQL loader: COPY into a temporary staging table, the cell rules and lookups in SQL, set-based upsert.
+"""The PostgreSQL loader: COPY into a temporary staging table, the canonical rows typed and resolved in SQL, the rest
+through the Python cell rules, then a set-based write.
 
-1. The file streams into `exec_stage` (one text column per file column): a CSV is handed to COPY as raw bytes
-   (PostgreSQL parses it; no Python per line); should COPY refuse it (ragged rows, blank lines, odd line ends),
-   the same file is re-sent row by row from Python's csv reader. `.xlsx` rows always go row by row.
-2. Each column's distinct cell texts go through the Python rules of `cells.py` once (plain amounts are cast by
-   PostgreSQL); `exec_rows` joins every non-blank row to those results, to the projects in the user's scope
-   and to their project years.
-3. Any problem (cell rules, unknown codes, missing project years, duplicate keys) → the first rows' errors are
-   read back in file order and nothing is written. Else the rows that are new or differ (one join) feed one
-   change-log INSERT (replaced amounts) and one `INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM …`,
-   all inside the caller's transaction.
+1. The file streams into `exec_stage` (row number + one text column per file column): a CSV is handed to COPY as
+   raw bytes (PostgreSQL parses it; no Python per line); should COPY refuse it (ragged rows, blank lines, odd line
+   ends), the same file is re-sent row by row from Python's csv reader. `.xlsx` rows always go row by row.
+2. Fast path, one pass: rows whose cells are canonical (plain code, `2025`, `1`–`12`, `1234.5` or `1,234.50`) are
+   cast by PostgreSQL — the very values `cells.py` gives for such texts — and resolved to their project year by one
+   hash join on (code, year) against the projects in the user's scope: `exec_rows`. Optional text columns go
+   through the Python rules once per distinct non-ASCII value (a few: 一般公共预算, 国库集中支付系统).
+3. Slow path, only for the rows the fast path could not settle (other spellings, blanks, bad cells, unknown codes,
+   missing project years): each distinct cell text of those rows goes through the Python rules (`cells.py`), so
+   the values and the messages are exactly those of the generic loader. Valid ones join the fast rows.
+4. Duplicates: one GROUP BY over (project year, month). Any problem → every problem counted, the first rows'
+   errors read back in file order, nothing written.
+5. Write (caller's transaction, table locked against other imports): one join counts the rows already present and
+   those that differ; changed rows → change log + `UPDATE … FROM`; new rows → `INSERT … SELECT` (with an
+   anti-join only when some rows were present). Nothing per row in Python.
 """
 
 import time
@@ -26,8 +32,10 @@ from .rows import projects_in_scope
 OPTIONAL = ("budget_type", "function_code", "source")
 MAX_LENGTH = {"budget_type": 20, "function_code": 7, "source": 50}
 PROGRESS_BYTES = 8 << 20
-TEMP_TABLES = ", ".join(["exec_stage", "exec_rows", "exec_errors", "exec_codes", "exec_diff",
-                         *(f"exec_map_{f}" for f in FIELDS)])
+TEMP_TABLES = ", ".join(["exec_stage", "exec_rows", "exec_slow", "exec_detail", "exec_all", "exec_errors",
+                         "exec_codes", "exec_diff", *(f"exec_map_{f}" for f in FIELDS),
+                         *(f"exec_slowmap_{f}" for f in FIELDS)])
+TARGET = "monitoring_executionrecord"
 
 
 def load(source, user, batch, result, progress=None):
@@ -38,18 +46,24 @@ def load(source, user, batch, result, progress=None):
         # The tables drop on commit; inside a longer transaction (tests, callers' atomic blocks) they drop here.
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _stage(cursor, source, progress)
         clock("copy")
-        _parse(cursor, source, fields, user)
-        clock("parse")
+        fast, slow = _fast(cursor, header, fields, user)
+        clock("classify")
+        bad, slow_rows = 0, 0
+        if slow:
+            bad, slow_rows = _slow(cursor, header, fields, user)
+            clock("parse")
+        result.total = fast + slow_rows
         if progress:
             progress(None, "saving")
-        bad, total = _count_problems(cursor, fields)
-        result.total = total
-        clock("check")
+        if not bad:
+            bad = _has_duplicates(cursor)
+            clock("check")
         if bad:
-            _read_errors(cursor, source, fields, result)
-        else:
+            _read_errors(cursor, source, fields, result, detail=bool(slow))
+        elif result.total:
             _write(cursor, batch, fields, result)
         clock("write")
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
@@ -85,6 +99,7 @@ def _stage(cursor, source, progress):
                         sent += len(chunk)
                         if progress and sent % PROGRESS_BYTES < len(chunk):
                             progress(_estimate(source, sent), "validating")
+            cursor.execute("ANALYZE exec_stage")
             return
         except psycopg.errors.DataError:
             pass  # COPY's CSV reading is stricter than Python's: read it row by row below
@@ -94,35 +109,72 @@ def _stage(cursor, source, progress):
             copy.write_row((number, *cells))
             if progress and n % 50_000 == 0:
                 progress(n, "validating")
+    cursor.execute("ANALYZE exec_stage")
 
 
 def _estimate(source, sent):
     return int(source.estimated_rows * sent / max(1, source.size - source.data_offset))
 
 
-# --- 2. parsing and lookups ---------------------------------------------------------------------------------
-
-# A plain amount (most rows): cast by PostgreSQL; the same value `cells.parse_amount` gives for it.
-FAST_AMOUNT = r"^[0-9]{1,14}(\.[0-9]{1,2})?$"
-FETCH = 20_000
+def _raw(header, field, alias="s"):
+    return f"{alias}.c{header.index[field]}"
 
 
-def _raw(header, field):
-    return f"coalesce(s.c{header.index[field]}, '')"
+# --- 2. fast path -------------------------------------------------------------------------------------------
+
+# Canonical spellings, cast by PostgreSQL to the very value the rule of `cells.py` gives for them. Anything else
+# (full-width digits, spaces, 年/月/元/¥, blanks, bad values) takes the slow path through the Python rules. The
+# checks are what a row costs most here, so they are cheap: a code and a year are canonical when they equal a
+# canonical code (checked once per project) and a 4-digit year of the library; a month is one of 21 texts
+# (a hashed IN list); a plain amount is one short regular expression (PostgreSQL's bounded repetitions like
+# {1,14} are slow) and a length check (≤ 14 integer digits), the separated one a second, only when the first fails.
+FAST_CODE = r"^[!-~]+$"  # printable ASCII without spaces: `parse_code` keeps it as it is
+FAST_YEAR = r"^[0-9]{4}$"  # (for the tests: the join compares with lpad(year, 4, '0'))
+FAST_MONTHS = tuple(str(m) for m in range(1, 13)) + tuple(f"0{m}" for m in range(1, 10))
+FAST_MONTH = r"^(0?[1-9]|1[0-2])$"  # the same set, for the tests
+FAST_PLAIN_AMOUNT = r"^[0-9]+(\.[0-9][0-9]?)?$"
+FAST_SEPARATED_AMOUNT = r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2}0*)?$"
+FAST_AMOUNT = r"^([0-9]{1,14}|[0-9]{1,3}(,[0-9]{3}){1,3}|[0-9]{1,2}(,[0-9]{3}){4})(\.[0-9]{1,2}0*)?$"  # the union
+FAST_FUNCTION_CODE = r"^([0-9]{3}|[0-9]{5}|[0-9]{7})$"
 
 
-def _map(cursor, header, field):
-    """exec_map_<field>: every distinct cell text of the column through the Python rule (`cells.py`).
+def _fast_amount(raw):
+    """The amount of a canonical cell, else NULL: at most 14 integer digits (numeric(16, 2) would overflow)."""
+    plain = f"length({raw}) <= 14 OR (length({raw}) <= 16 AND strpos({raw}, '.') > 0)"
+    digits = f"length(replace(split_part({raw}, '.', 1), ',', ''))"
+    return (f"CASE WHEN {raw} ~ '{FAST_PLAIN_AMOUNT}' THEN CASE WHEN {plain} THEN {raw}::numeric(16, 2) END "
+            f"WHEN {raw} ~ '{FAST_SEPARATED_AMOUNT}' AND {digits} <= 14 "
+            f"THEN replace({raw}, ',', '')::numeric(16, 2) END")
 
-    Columns hold few distinct values (months, years, codes ≈ projects), so the rules run once per value, in
-    Python, and the rows pick their result up by a join. Plain amounts skip the map (see FAST_AMOUNT).
-    """
+
+def _fast_text(field):
+    """Printable ASCII without surrounding spaces, within the length: `trim(fold(text))` is the text itself."""
+    if field == "function_code":
+        return FAST_FUNCTION_CODE
+    return rf"^[!-~]([ -~]{{0,{MAX_LENGTH[field] - 2}}}[!-~])?$"
+
+
+def _scope_keys(user):
+    """(code, year as 4-digit text, project id, project year id) of the project years of the projects in scope whose
+    code is canonical (a file cell equal to such a code is what `parse_code` reads it as)."""
+    scope_sql, params = projects_in_scope(user).order_by().values("id", "code").query.sql_with_params()
+    return (f"""SELECT pr.code, lpad(py.year::text, 4, '0') AS year, pr.id AS project_id, py.id AS py_id
+                FROM ({scope_sql}) pr JOIN projects_projectyear py ON py.project_id = pr.id
+                WHERE pr.code ~ '{FAST_CODE}' AND py.year BETWEEN 0 AND 9999""", params)
+
+
+def _optional_map(cursor, header, field):
+    """exec_map_<field>: the distinct non-canonical texts of an optional column through the Python rule."""
+    raw = f"coalesce({_raw(header, field)}, '')"
+    _map_values(cursor, f"exec_map_{field}", field,
+                f"SELECT DISTINCT {raw} FROM exec_stage s WHERE {raw} <> '' AND {raw} !~ '{_fast_text(field)}'")
+
+
+def _map_values(cursor, table, field, select):
     parse = BY_FIELD[field].parse
-    table = f"exec_map_{field}"
     cursor.execute(f"CREATE TEMP TABLE {table} (raw text, value text, problem text, blank bool) ON COMMIT DROP")
-    where = f"WHERE {_raw(header, field)} !~ '{FAST_AMOUNT}'" if field == "paid_amount" else ""
     with connection.connection.cursor(name=f"exec_distinct_{field}") as distinct:
-        distinct.execute(f"SELECT DISTINCT {_raw(header, field)} FROM exec_stage s {where}")
+        distinct.execute(select)
         while values := distinct.fetchmany(FETCH):
             with cursor.cursor.copy(f"COPY {table} (raw, value, problem, blank) FROM STDIN") as copy:
                 for (raw,) in values:
@@ -132,36 +184,94 @@ def _map(cursor, header, field):
     cursor.execute(f"ANALYZE {table}")
 
 
-def _parse(cursor, source, fields, user):
-    header = source.header
+def _fast(cursor, header, fields, user):
+    """exec_rows: every staged row, typed and resolved when its cells are canonical (else NULLs and its raw
+    cells, for the slow path). Returns (rows settled, rows left)."""
+    optional = [f for f in OPTIONAL if f in fields]
+    code, year, month, amount = (_raw(header, f) for f in ("project_code", "fiscal_year", "month", "paid_amount"))
+    months = ", ".join(FAST_MONTHS)
+    columns = [f"CASE WHEN {month} = ANY('{{{months}}}'::text[]) THEN {month}::smallint END AS month",
+               f"{_fast_amount(amount)} AS amount"]
+    joins, settled = [], ["py_id IS NOT NULL", "month IS NOT NULL", "amount IS NOT NULL"]
+    for i, field in enumerate(optional):
+        _optional_map(cursor, header, field)
+        raw = f"coalesce({_raw(header, field)}, '')"
+        columns.append(f"CASE WHEN {raw} = '' OR {raw} ~ '{_fast_text(field)}' THEN {raw} "
+                       f"WHEN o{i}.problem IS NULL THEN o{i}.value END AS {field}")
+        joins.append(f"LEFT JOIN exec_map_{field} o{i} ON o{i}.raw = {raw} AND {raw} <> ''")
+        settled.append(f"{field} IS NOT NULL")
+    cells = ", ".join(f"s.c{i}" for i in sorted(header.index[f] for f in fields))
+    keys, params = _scope_keys(user)
+    cursor.execute(
+        f"""CREATE TEMP TABLE exec_rows ON COMMIT DROP AS
+            SELECT row_no, py_id, month, amount, {"".join(f"{f}, " for f in optional)}
+                   CASE WHEN NOT ({" AND ".join(settled)}) THEN ARRAY[{cells}] END AS raw
+            FROM (SELECT s.row_no, k.py_id, {", ".join(columns)}, {cells}
+                  FROM exec_stage s {" ".join(joins)}
+                  LEFT JOIN ({keys}) k ON k.code = {code} AND k.year = {year}) s""", params)
+    cursor.execute("SELECT count(*) FILTER (WHERE raw IS NULL), count(*) FILTER (WHERE raw IS NOT NULL) "
+                   "FROM exec_rows")
+    return cursor.fetchone()
+
+
+# --- 3. slow path -------------------------------------------------------------------------------------------
+
+FETCH = 20_000
+
+
+def _slow(cursor, header, fields, user):
+    """exec_detail: the rows the fast path left, through the Python rules once per distinct cell text (blank rows
+    dropped). Returns (rows with a problem, non-blank rows); when none has a problem they join exec_rows."""
+    indexes = sorted(header.index[f] for f in fields)
+    cursor.execute(f"""CREATE TEMP TABLE exec_slow ON COMMIT DROP AS
+                       SELECT row_no, {", ".join(f"raw[{n}] AS c{i}" for n, i in enumerate(indexes, start=1))}
+                       FROM exec_rows WHERE raw IS NOT NULL""")
+    cursor.execute("ANALYZE exec_slow")
     for field in fields:
-        _map(cursor, header, field)
+        raw = f"coalesce({_raw(header, field)}, '')"
+        _map_values(cursor, f"exec_slowmap_{field}", field, f"SELECT DISTINCT {raw} FROM exec_slow s")
     scope_sql, scope_params = projects_in_scope(user).order_by().values("id", "code").query.sql_with_params()
     cursor.execute(f"""CREATE TEMP TABLE exec_codes ON COMMIT DROP AS
-                       SELECT m.*, pr.id AS project_id FROM exec_map_project_code m
+                       SELECT m.*, pr.id AS project_id FROM exec_slowmap_project_code m
                        LEFT JOIN ({scope_sql}) pr ON pr.code = m.value AND m.problem IS NULL""", scope_params)
+
+    def raw(field):
+        return f"coalesce({_raw(header, field)}, '')"
+
     columns = ["mc.value AS code", "mc.problem AS e_project_code", "mc.project_id",
                "my.value::int AS year", "my.problem AS e_fiscal_year",
-               "mm.value::int AS month", "mm.problem AS e_month",
-               f"CASE WHEN ma.raw IS NULL THEN {_raw(header, 'paid_amount')}::numeric(16, 2) "
-               f"ELSE ma.value::numeric(16, 2) END AS amount", "ma.problem AS e_paid_amount"]
-    joins = [f"JOIN exec_codes mc ON mc.raw = {_raw(header, 'project_code')}",
-             f"JOIN exec_map_fiscal_year my ON my.raw = {_raw(header, 'fiscal_year')}",
-             f"JOIN exec_map_month mm ON mm.raw = {_raw(header, 'month')}",
-             f"LEFT JOIN exec_map_paid_amount ma ON ma.raw = {_raw(header, 'paid_amount')}"]
-    blank = ["mc.blank", "my.blank", "mm.blank", "coalesce(ma.blank, false)"]
+               "mm.value::smallint AS month", "mm.problem AS e_month",
+               "ma.value::numeric(16, 2) AS amount", "ma.problem AS e_paid_amount"]
+    joins = [f"JOIN exec_codes mc ON mc.raw = {raw('project_code')}",
+             f"JOIN exec_slowmap_fiscal_year my ON my.raw = {raw('fiscal_year')}",
+             f"JOIN exec_slowmap_month mm ON mm.raw = {raw('month')}",
+             f"JOIN exec_slowmap_paid_amount ma ON ma.raw = {raw('paid_amount')}"]
+    blank = ["mc.blank", "my.blank", "mm.blank", "ma.blank"]
     for i, field in enumerate(f for f in OPTIONAL if f in fields):
         columns += [f"o{i}.value AS {field}", f"o{i}.problem AS e_{field}"]
-        joins.append(f"JOIN exec_map_{field} o{i} ON o{i}.raw = {_raw(header, field)}")
+        joins.append(f"JOIN exec_slowmap_{field} o{i} ON o{i}.raw = {raw(field)}")
         blank.append(f"o{i}.blank")
-    cursor.execute(f"""CREATE TEMP TABLE exec_rows ON COMMIT DROP AS
+    cursor.execute(f"""CREATE TEMP TABLE exec_detail ON COMMIT DROP AS
                        SELECT s.row_no, {", ".join(columns)}, py.id AS py_id
-                       FROM exec_stage s {" ".join(joins)}
+                       FROM exec_slow s {" ".join(joins)}
                        LEFT JOIN projects_projectyear py ON py.project_id = mc.project_id AND py.year = my.value::int
                        WHERE NOT ({" AND ".join(blank)})""")
+    cursor.execute(
+        f"""SELECT count(*) FILTER (WHERE {_cell_problems(fields)} OR (e_project_code IS NULL AND project_id IS NULL)
+                                   OR (project_id IS NOT NULL AND e_fiscal_year IS NULL AND py_id IS NULL)),
+                   count(*)
+            FROM exec_detail""")
+    bad, rows = cursor.fetchone()
+    if not bad:
+        optional = "".join(f", {f}" for f in OPTIONAL if f in fields)
+        cursor.execute("DELETE FROM exec_rows WHERE raw IS NOT NULL")
+        cursor.execute(f"""INSERT INTO exec_rows (row_no, py_id, month, amount{optional})
+                           SELECT row_no, py_id, month, amount{optional} FROM exec_detail""")
+        cursor.execute("TRUNCATE exec_detail")
+    return bad, rows
 
 
-# --- 3. problems --------------------------------------------------------------------------------------------
+# --- 4. problems --------------------------------------------------------------------------------------------
 
 KEY_VALID = "e_project_code IS NULL AND e_fiscal_year IS NULL AND e_month IS NULL"
 
@@ -170,39 +280,49 @@ def _cell_problems(fields):
     return " OR ".join(f"e_{f} IS NOT NULL" for f in fields)
 
 
-def _count_problems(cursor, fields):
+def _has_duplicates(cursor):
+    # Every row is resolved here, and (project year, month) ≡ (code, year, month): group on the integers.
+    cursor.execute("ANALYZE exec_rows")
+    cursor.execute("SELECT EXISTS (SELECT FROM exec_rows GROUP BY py_id, month HAVING count(*) > 1)")
+    return int(cursor.fetchone()[0])
+
+
+def _read_errors(cursor, source, fields, result, detail):
+    """Every problem, counted; the first MAX_STORED_ERRORS in file order (row, column, kind), with the cell.
+
+    exec_all = the settled rows of the fast path (no cell problem, resolved; code and year from their project
+    year) plus, when the slow path ran, its rows with their problems."""
+    optional = [f for f in OPTIONAL if f in fields]
     cursor.execute(
-        f"""SELECT count(*) FILTER (WHERE {_cell_problems(fields)} OR (e_project_code IS NULL AND project_id IS NULL)
-                                   OR (project_id IS NOT NULL AND e_fiscal_year IS NULL AND py_id IS NULL)),
-                   count(*)
-            FROM exec_rows""")
-    bad, total = cursor.fetchone()
-    if not bad:
-        # Every row is resolved here, and (project year, month) ≡ (code, year, month): group on the integers.
-        cursor.execute("SELECT EXISTS (SELECT FROM exec_rows GROUP BY py_id, month HAVING count(*) > 1)")
-        bad = int(cursor.fetchone()[0])
-    return bad, total
-
-
-def _read_errors(cursor, source, fields, result):
-    """Every problem, counted; the first MAX_STORED_ERRORS in file order (row, column, kind), with the cell."""
+        f"""CREATE TEMP TABLE exec_all ON COMMIT DROP AS
+            SELECT r.row_no, pr.code, NULL::text AS e_project_code, pr.id AS project_id, py.year,
+                   NULL::text AS e_fiscal_year, r.month, NULL::text AS e_month, NULL::text AS e_paid_amount,
+                   {"".join(f"NULL::text AS e_{f}, " for f in optional)}r.py_id
+            FROM exec_rows r JOIN projects_projectyear py ON py.id = r.py_id
+            JOIN projects_project pr ON pr.id = py.project_id
+            WHERE r.raw IS NULL""")
+    if detail:
+        cursor.execute(f"""INSERT INTO exec_all SELECT row_no, code, e_project_code, project_id, year, e_fiscal_year,
+                                   month, e_month, e_paid_amount, {"".join(f"e_{f}, " for f in optional)}py_id
+                           FROM exec_detail""")
     order = {f: i for i, f in enumerate(FIELDS)}
-    parts = [f"SELECT row_no, {order[f]} AS col, 0 AS rank, e_{f} AS code, NULL::bigint AS arg FROM exec_rows "
+    parts = [f"SELECT row_no, {order[f]} AS col, 0 AS rank, e_{f} AS code, NULL::bigint AS arg FROM exec_all "
              f"WHERE e_{f} IS NOT NULL" for f in fields]
-    parts.append("SELECT row_no, 0, 1, 'unknown_project', NULL FROM exec_rows "
+    parts.append("SELECT row_no, 0, 1, 'unknown_project', NULL FROM exec_all "
                  "WHERE e_project_code IS NULL AND project_id IS NULL")
-    parts.append("SELECT row_no, 1, 1, 'no_project_year', year FROM exec_rows "
+    parts.append("SELECT row_no, 1, 1, 'no_project_year', year FROM exec_all "
                  "WHERE project_id IS NOT NULL AND e_fiscal_year IS NULL AND py_id IS NULL")
     parts.append(f"""SELECT row_no, 0, 2, 'duplicate', first FROM (
                        SELECT row_no, min(row_no) OVER (PARTITION BY code, year, month) AS first
-                       FROM exec_rows WHERE {KEY_VALID}) d WHERE row_no > first""")
+                       FROM exec_all WHERE {KEY_VALID}) d WHERE row_no > first""")
     cursor.execute(f"CREATE TEMP TABLE exec_errors ON COMMIT DROP AS {' UNION ALL '.join(parts)}")
     cursor.execute("SELECT count(*) FROM exec_errors")
     count = cursor.fetchone()[0]
     raw = " ".join(f"WHEN {order[f]} THEN s.c{source.header.index[f]}" for f in fields)
     cursor.execute(f"""SELECT e.row_no, e.col, e.code, e.arg, CASE e.col {raw} END
-                       FROM exec_errors e JOIN exec_stage s USING (row_no)
-                       ORDER BY e.row_no, e.col, e.rank LIMIT {MAX_STORED_ERRORS}""")
+                       FROM (SELECT * FROM exec_errors ORDER BY row_no, col, rank LIMIT {MAX_STORED_ERRORS}) e
+                       JOIN exec_stage s USING (row_no)
+                       ORDER BY e.row_no, e.col, e.rank""")
     for row_no, col, code, arg, value in cursor.fetchall():
         field = FIELDS[col]
         params = {"row": arg} if code == "duplicate" else {"year": arg} if code == "no_project_year" else {}
@@ -212,35 +332,36 @@ def _read_errors(cursor, source, fields, result):
     result.error_count = count
 
 
-# --- 4. writing ---------------------------------------------------------------------------------------------
+# --- 5. writing ---------------------------------------------------------------------------------------------
 
 def _write(cursor, batch, fields, result):
-    """Only rows that are new or differ reach the upsert: ON CONFLICT locks every conflicting row, even one its
-    WHERE leaves alone, so a reload of an unchanged file would otherwise rewrite every tuple header. The table lock
+    """New rows are inserted, rows that differ updated (and a replaced amount logged), the others left alone: an
+    upsert would lock (and rewrite the header of) every conflicting row, even one it leaves alone. The table lock
     keeps other imports out between the comparison and the write (readers are not blocked)."""
     present = [f for f in OPTIONAL if f in fields]
     compared = ("paid_amount", *present)
-    cursor.execute("LOCK TABLE monitoring_executionrecord IN SHARE ROW EXCLUSIVE MODE")
     mine = ", ".join(f"r.{'amount' if f == 'paid_amount' else f}" for f in compared)
     theirs = ", ".join(f"e.{f}" for f in compared)
-    cursor.execute(
-        f"""CREATE TEMP TABLE exec_diff ON COMMIT DROP AS
-            SELECT r.py_id, r.month, {mine}, e.paid_amount AS before, e.id IS NOT NULL AS existed
-            FROM exec_rows r
-            LEFT JOIN monitoring_executionrecord e ON e.project_year_id = r.py_id AND e.month = r.month
-            WHERE e.id IS NULL OR ROW({theirs}) IS DISTINCT FROM ROW({mine})""")
-    cursor.execute(
-        """INSERT INTO monitoring_executionchange (batch_id, project_year_id, month, before, after)
-           SELECT %s, py_id, month, before, amount FROM exec_diff WHERE existed AND before <> amount""", [batch.pk])
-    values = ", ".join(f if f in present else "''" for f in OPTIONAL)
-    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in compared)
-    excluded = ", ".join(f"EXCLUDED.{f}" for f in compared)
-    cursor.execute(
-        f"""INSERT INTO monitoring_executionrecord AS e
-                (project_year_id, month, paid_amount, budget_type, function_code, source, batch_id)
-            SELECT py_id, month, amount, {values}, %s FROM exec_diff
-            ON CONFLICT (project_year_id, month) DO UPDATE SET {updates}, batch_id = EXCLUDED.batch_id
-            WHERE ROW({theirs}) IS DISTINCT FROM ROW({excluded})""", [batch.pk])
-    cursor.execute("SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM exec_diff")
-    result.created, result.updated = cursor.fetchone()
-    result.unchanged = result.total - result.created - result.updated
+    differs = f"ROW({theirs}) IS DISTINCT FROM ROW({mine})"
+    key = "e.project_year_id = r.py_id AND e.month = r.month"
+    cursor.execute(f"LOCK TABLE {TARGET} IN SHARE ROW EXCLUSIVE MODE")
+    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE {differs}) FROM exec_rows r JOIN {TARGET} e ON {key}")
+    present_rows, changed = cursor.fetchone()
+    if changed:
+        cursor.execute(f"""CREATE TEMP TABLE exec_diff ON COMMIT DROP AS
+                           SELECT e.id, r.py_id, r.month, {mine}, e.paid_amount AS before
+                           FROM exec_rows r JOIN {TARGET} e ON {key} WHERE {differs}""")
+        cursor.execute("""INSERT INTO monitoring_executionchange (batch_id, project_year_id, month, before, after)
+                          SELECT %s, py_id, month, before, amount FROM exec_diff WHERE before <> amount""", [batch.pk])
+        updates = ", ".join(f"{f} = r.{'amount' if f == 'paid_amount' else f}" for f in compared)
+        cursor.execute(f"UPDATE {TARGET} e SET {updates}, batch_id = %s FROM exec_diff r WHERE e.id = r.id",
+                       [batch.pk])
+    if present_rows < result.total:
+        values = ", ".join(f"r.{f}" if f in present else "''" for f in OPTIONAL)
+        new = f"WHERE NOT EXISTS (SELECT FROM {TARGET} e WHERE {key})" if present_rows else ""
+        cursor.execute(
+            f"""INSERT INTO {TARGET} (project_year_id, month, paid_amount, budget_type, function_code, source, batch_id)
+                SELECT r.py_id, r.month, r.amount, {values}, %s FROM exec_rows r {new}""", [batch.pk])
+    result.created = result.total - present_rows
+    result.updated = changed
+    result.unchanged = present_rows - changed

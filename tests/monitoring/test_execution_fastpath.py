@@ -1,0 +1,182 @@
+"""The PostgreSQL loader's fast path: canonical cells are cast in SQL, every other spelling goes through the Python
+rules. The SQL patterns must never accept a text the Python rules would refuse or read differently, and files that
+mix both kinds of rows load (or fail) exactly as through the generic loader."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from perfbudget.monitoring.execution import cells, load_execution
+from perfbudget.monitoring.execution import postgres as pg
+from perfbudget.monitoring.models import ExecutionRecord
+
+from .execution_helpers import HEADER, errors, messages, write_csv
+
+AMOUNTS = ["0", "7", "0001", "1200", "1200.5", "1200.50", "1.230", "1.0000", "1.050", "1.001", "1.0050", "1,234",
+           "1,234.5", "001,234", "12,34", "1,2345", "99,999,999,999,999", "999,999,999,999,999",
+           "12345678901234.99", "123456789012345", "00000000000001", "1.", ".5", "-1", "+5", "1e5", " 5", "5 ",
+           "１２", "¥5", "5元", "", "1,234,567,890,123.45", "1,234,567,890,1234"]
+MONTHS = ["1", "01", "9", "09", "10", "12", "0", "00", "13", "010", "1月", " 1", "１", "", "-1", "1.0"]
+YEARS = ["2025", "0999", "25", "20250", "2025年", "２０２５", " 2025", ""]
+CODES = ["P0000001", "COUNTY-EDU-1", "A", " P1", "P1 ", "P 1", "Ｐ1", "项目1", "", "P\t1"]
+TEXTS = ["", "a", "一般公共预算", " x", "x ", "x y", "x" * 20, "x" * 21, "x" * 50, "x" * 51, "ｘ"]
+FUNCTION_CODES = ["", "205", "20502", "2050201", "2050", "20502011", "２０５", " 205"]
+
+
+def matches(pattern, text):
+    """PostgreSQL's `~` with these patterns: `$` is the very end (Python's `$` also matches before a last \\n)."""
+    return re.search(pattern.replace("$", r"\Z"), text) is not None
+
+
+def sql_amount(text):
+    return Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
+
+
+def fast_amount(text):
+    """What `postgres._fast_amount` accepts, in Python."""
+    if matches(pg.FAST_PLAIN_AMOUNT, text):
+        return len(text) <= 14 or (len(text) <= 16 and "." in text)
+    return matches(pg.FAST_SEPARATED_AMOUNT, text) and len(text.split(".")[0].replace(",", "")) <= 14
+
+
+@pytest.mark.parametrize("text", AMOUNTS)
+def test_fast_amounts_are_what_the_rule_gives(text):
+    if fast_amount(text):
+        assert matches(pg.FAST_AMOUNT, text)
+        assert cells.parse_amount(text) == (sql_amount(text), None)
+
+
+@pytest.mark.parametrize("text", MONTHS)
+def test_fast_months_are_what_the_rule_gives(text):
+    assert (text in pg.FAST_MONTHS) == matches(pg.FAST_MONTH, text)
+    if text in pg.FAST_MONTHS:
+        assert cells.parse_month(text) == (int(text), None)
+
+
+@pytest.mark.parametrize("text", YEARS)
+def test_fast_years_are_what_the_rule_gives(text):
+    if matches(pg.FAST_YEAR, text):
+        assert cells.parse_year(text) == (int(text), None)
+
+
+@pytest.mark.parametrize("text", CODES)
+def test_fast_codes_are_what_the_rule_gives(text):
+    if matches(pg.FAST_CODE, text):
+        assert cells.parse_code(text) == (text, None)
+
+
+@pytest.mark.parametrize("field, texts", [("budget_type", TEXTS), ("source", TEXTS),
+                                          ("function_code", FUNCTION_CODES)])
+def test_fast_texts_are_what_the_rule_gives(field, texts):
+    parse = {"budget_type": cells.parse_budget_type, "source": cells.parse_source,
+             "function_code": cells.parse_function_code}[field]
+    for text in texts:
+        if matches(pg._fast_text(field), text):
+            assert parse(text) == (text, None), text
+
+
+def test_the_common_spellings_take_the_fast_path():
+    for pattern, text in [(pg.FAST_MONTH, "7"), (pg.FAST_YEAR, "2025"), (pg.FAST_CODE, "P0000001"),
+                          (pg._fast_text("source"), "TREASURY")]:
+        assert matches(pattern, text)
+    assert all(fast_amount(t) for t in ("1234567.89", "1,234,567.8", "0", "12345678901234", "12345678901234.5"))
+
+
+@pytest.mark.django_db
+def test_postgresql_reads_the_patterns_and_casts_as_python():
+    if connection.vendor != "postgresql":
+        pytest.skip("the fast path runs on PostgreSQL")
+    with connection.cursor() as cursor:
+        for text in AMOUNTS:
+            cursor.execute(f"SELECT {pg._fast_amount('t')} FROM (SELECT %s::text AS t) x", [text])
+            value = cursor.fetchone()[0]
+            assert (value is not None) == fast_amount(text), text
+            assert value is None or (value, None) == cells.parse_amount(text), text
+        for pattern, texts, cast, expected in [
+            (pg.FAST_YEAR, YEARS, "t::int", lambda t: cells.parse_year(t)[0]),
+            (pg.FAST_CODE, CODES, "t", lambda t: t),
+        ]:
+            for text in texts:
+                cursor.execute(f"SELECT t ~ '{pattern}', CASE WHEN t ~ '{pattern}' THEN {cast} END "
+                               f"FROM (SELECT %s::text AS t) x", [text])
+                fast, value = cursor.fetchone()
+                assert fast == matches(pattern, text), (pattern, text)
+                if fast:
+                    assert value == expected(text), (pattern, text)
+
+
+# --- whole files: fast and slow rows together ------------------------------------------------------------------
+
+@pytest.fixture(params=["generic", "postgres"])
+def loader(request):
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("the COPY loader needs PostgreSQL")
+    return request.param
+
+
+@pytest.fixture
+def perf(world):
+    return world.users["county"]["perf"]
+
+
+def records():
+    return sorted(ExecutionRecord.objects.values_list("project_year__project__code", "month", "paid_amount",
+                                                      "budget_type", "function_code", "source"))
+
+
+def test_fast_and_slow_rows_load_together(tmp_path, perf, loader):
+    header = (*HEADER, "budget_type", "function_code", "source")
+    rows = [("COUNTY-EDU-1", 2025, 1, "100", "general", "205", "TREASURY"),          # all canonical
+            ("COUNTY-EDU-1", "２０２５", "2月", "１，０００．５", "一般公共预算", "", "国库"),  # full width, Chinese
+            ("COUNTY-EDU-1", 2025, 3, "1,234.50", "", "2050201", ""),                  # separators: fast
+            ("", "", "", "", "", "", ""),                                                # blank row
+            (" COUNTY-EDU-2 ", " 2025 ", " 04 ", " 5 ", " general ", " 205 ", " x "),   # spaces: slow
+            ("COUNTY-AGR-1", 2025, 12, "0001.230", "一般公共预算", "20502", "国库")]
+    result = load_execution(write_csv(tmp_path, rows, header=header), perf, loader=loader)
+    assert result.ok, messages(result)
+    assert (result.total, result.created) == (5, 5)
+    assert records() == [
+        ("COUNTY-AGR-1", 12, Decimal("1.23"), "一般公共预算", "20502", "国库"),
+        ("COUNTY-EDU-1", 1, Decimal("100.00"), "general", "205", "TREASURY"),
+        ("COUNTY-EDU-1", 2, Decimal("1000.50"), "一般公共预算", "", "国库"),
+        ("COUNTY-EDU-1", 3, Decimal("1234.50"), "", "2050201", ""),
+        ("COUNTY-EDU-2", 4, Decimal("5.00"), "general", "205", "x"),
+    ]
+    again = load_execution(write_csv(tmp_path, rows, header=header, name="again.csv"), perf, loader=loader)
+    assert (again.total, again.created, again.updated, again.unchanged) == (5, 0, 0, 5)
+
+
+def test_a_slow_row_duplicating_a_fast_row(tmp_path, perf, loader):
+    rows = [("COUNTY-EDU-1", 2025, 1, "100"), ("COUNTY-EDU-2", 2025, 1, "100"), ("COUNTY-EDU-1", "2025年", "1月", "5")]
+    result = load_execution(write_csv(tmp_path, rows), perf, loader=loader)
+    assert errors(result) == [(4, "project_code", "COUNTY-EDU-1",
+                               "与第2行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次")]
+    assert not ExecutionRecord.objects.exists()
+
+
+def test_fast_rows_duplicating_each_other_and_a_bad_optional_cell(tmp_path, perf, loader):
+    header = (*HEADER, "source")
+    rows = [("COUNTY-EDU-1", 2025, 1, "100", "国库"), ("COUNTY-EDU-1", 2025, 1, "200", "国库"),
+            ("COUNTY-EDU-2", 2025, 1, "100", "长" * 51), ("COUNTY-EDU-2", 2025, 2, "100", "x" * 51)]
+    result = load_execution(write_csv(tmp_path, rows, header=header), perf, loader=loader)
+    assert result.error_count == 3
+    assert [(row, column, reason) for row, column, _v, reason in errors(result)] == [
+        (3, "project_code", "与第2行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次"),
+        (4, "source", "不能超过 50 个字符"),
+        (5, "source", "不能超过 50 个字符"),
+    ]
+
+
+def test_canonical_rows_of_unknown_projects_and_years(tmp_path, perf, loader):
+    rows = [("COUNTY-EDU-1", 2025, 1, "100"), ("NO-SUCH", 2025, 1, "1"), ("COUNTY-EDU-1", 2031, 1, "1"),
+            ("NO-SUCH", 2025, 1, "2")]
+    result = load_execution(write_csv(tmp_path, rows), perf, loader=loader)
+    assert errors(result) == [
+        (3, "project_code", "NO-SUCH", "项目编码不存在或不在您的管理范围内"),
+        (4, "fiscal_year", "2031", "项目库中没有该项目 2031 年度的记录"),
+        (5, "project_code", "NO-SUCH", "项目编码不存在或不在您的管理范围内"),
+        (5, "project_code", "NO-SUCH",
+         "与第3行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次"),
+    ]
