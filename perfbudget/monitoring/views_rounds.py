@@ -95,7 +95,7 @@ class RoundDetailView(ScopedObjectMixin, DetailView):
         from .report import may_report
 
         context.update(stats=stats, can_run=can_run(user, rnd), sweep=rnd.sweeps.first(),
-                       can_report=may_report(rnd, user),
+                       can_report=may_report(rnd, user), sweep_running=sweep_running(rnd),
                        time_progress=rnd.through_month / 12, **history_context(rnd))
         return context
 
@@ -129,9 +129,29 @@ class RoundActionView(LoginRequiredMixin, View):
         return redirect("monitoring:round", pk=rnd.pk)
 
 
-def _sweep(rnd, request):
-    from .sweep import run_sweep
+# Above this many forms a sweep runs as a background job (a province-wide round takes tens of seconds).
+SWEEP_INLINE_FORMS = 3000
 
+
+def sweep_running(rnd):
+    from perfbudget.core.models import Job
+
+    from .sweep import JOB_KIND
+
+    return Job.objects.filter(kind=JOB_KIND, params__round=rnd.pk,
+                              status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).exists()
+
+
+def _sweep(rnd, request):
+    from .sweep import run_sweep, start_sweep_job
+
+    forms = rnd.forms.count()
+    if forms > SWEEP_INLINE_FORMS:
+        if not sweep_running(rnd):
+            start_sweep_job(rnd, request.user)
+        messages.info(request, _("本轮共%(n)s张监控表，预警扫描已转入后台进行，完成后刷新本页即可看到结果。")
+                      % {"n": forms})
+        return
     sweep = run_sweep(rnd, user=request.user)
     messages.success(request, _("预警扫描完成：%(n)s个项目，红色%(red)s个，黄色%(yellow)s个。")
                      % {"n": sweep.projects, "red": sweep.red, "yellow": sweep.yellow})

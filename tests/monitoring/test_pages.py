@@ -181,3 +181,23 @@ def test_candidates_page_and_export(world, login):
     ws = load_workbook(io.BytesIO(export.content)).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["COUNTY-EDU-1"]
     assert login(world.users["county"]["unit"]).get(reverse("monitoring:candidates")).status_code == 403
+
+
+def test_large_rounds_sweep_in_the_background(world, login, monkeypatch, settings):
+    from perfbudget.core.models import Job
+    from perfbudget.core.tasks import run_job
+    from perfbudget.monitoring import views_rounds
+
+    rnd = open_round(world)
+    monkeypatch.setattr(views_rounds, "SWEEP_INLINE_FORMS", 2)  # the round has 3 forms
+    client = login(world.users["county"]["perf"])
+    text = client.post(reverse("monitoring:round_action", args=[rnd.pk]), {"action": "sweep"},
+                       follow=True).content.decode()
+    assert "本轮共3张监控表，预警扫描已转入后台进行" in text and 'id="sweep-running"' in text
+    client.post(reverse("monitoring:round_action", args=[rnd.pk]), {"action": "sweep"})  # not queued twice
+    (job,) = Job.objects.filter(kind="monitoring:sweep")
+    assert not rnd.sweeps.exists()
+    run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and rnd.sweeps.count() == 1 and job.result["projects"] == 3
+    assert 'id="sweep-running"' not in client.get(reverse("monitoring:round", args=[rnd.pk])).content.decode()
