@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .choices import FORM_SUBMITTED, ActionKind, FormStatus, WarningCode, WarningLevel
 from .models import ExecutionRecord, MonitoringAction, MonitoringForm, MonitoringWarning
+from .plan import time_progress
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -29,11 +30,6 @@ GROUPS = {  # drill-down level -> (code lookup, name lookup) on MonitoringForm
     "department": (f"{PY}__department__code", f"{PY}__department__name"),
 }
 DRILL_MAX_ROWS = 1000  # the page shows at most this many projects; the export has them all
-
-
-def time_progress(month):
-    """序时进度 at the end of `month`: month/12 as a Decimal ratio."""
-    return Decimal(month) / Decimal(12)
 
 
 def ratio(part, whole):

@@ -7,6 +7,7 @@ and which projects it covers.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .choices import RoundScope
 
@@ -68,6 +69,11 @@ def plan_rounds(entries, year):
             raise PlanError(f"{where}的报告截止日期早于填报截止日期。")
         rounds.append(PlannedRound(code, name, month, opens, due, report, scope))
     return rounds
+
+
+def time_progress(month):
+    """序时进度 at the end of `month`: month / 12, an exact Decimal ratio."""
+    return Decimal(month) / Decimal(12)
 
 
 def validate_plan(entries):

@@ -8,7 +8,6 @@ PDF page template read the same names. Charts are PNG bytes: InlineImage in Word
 """
 
 import base64
-import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,11 +17,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from perfbudget.core.templatetags import money, ui
 from perfbudget.orgs.choices import Role
 
 from . import charts, dashboard
 from .choices import ActionKind, DeviationCause, Likelihood, WarningLevel
 from .models import FormIndicator, MonitoringRound, NegativeListEntry
+from .plan import add_working_days
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "report_templates" / "monitoring_report.docx"
 REPORT_ROLES = frozenset({Role.PERFORMANCE_OFFICE, Role.OVERSIGHT})
@@ -73,15 +74,6 @@ def report_title(rnd, ordinal=None):
     return _("%(year)s年第%(n)s轮绩效运行监控报告") % {"year": rnd.year, "n": chinese_number(n)}
 
 
-def add_working_days(day, n):
-    """`n` working days after `day` (Monday–Friday; public holidays are not known here)."""
-    while n > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
 def report_due(rnd):
     """The report deadline: the round's own, else 10 working days after the fill deadline."""
     return rnd.report_due_on or add_working_days(rnd.due_on, WORKING_DAYS)
@@ -90,15 +82,11 @@ def report_due(rnd):
 # --- formatting: every figure in the context is text ------------------------------------------------------
 
 def wan(value):
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return money.wan(value) or "—"
 
 
 def pct(value):
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    return ui.pct(value) or "—"
 
 
 def points(value):

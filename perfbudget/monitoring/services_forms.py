@@ -15,6 +15,7 @@ from perfbudget.rulesets.services import resolve
 
 from .choices import FORM_EDITABLE, DeviationCause, Likelihood, RoundStatus
 from .models import FormIndicator, MonitoringForm
+from .plan import time_progress
 from .workflow import FORM_WORKFLOW, REVIEW_ACTIONS
 
 FILLERS = (Role.UNIT,)  # the unit fills its forms; reviewers approve or return them
@@ -130,10 +131,6 @@ def save_form(form, user, data, rows=None, expected_version=None):
         assert_in_scope(locked, user)
     form.__dict__.update({k: getattr(locked, k) for k in (*HEADER_FIELDS, "row_version")})
     return locked
-
-
-def time_progress(through_month):
-    return Decimal(through_month) / Decimal(12)
 
 
 def submission_problems(form):

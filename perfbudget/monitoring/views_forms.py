@@ -18,6 +18,7 @@ from perfbudget.core.workflow import transition as run_transition
 from . import services_forms
 from .choices import FORM_EDITABLE, DeviationCause, Likelihood, RoundStatus
 from .models import MonitoringAction, MonitoringForm, MonitoringWarning
+from .plan import time_progress
 from .services_actions import ACTING_ROLES, listings_for
 from .workflow import FORM_WORKFLOW, REVIEW_ACTIONS
 
@@ -53,7 +54,7 @@ class FormDetailView(ScopedObjectMixin, DetailView):
             actions=list(MonitoringAction.objects.visible_to(user).filter(project_year=form.project_year)
                          .select_related("created_by")),
             can_act=user.is_superuser or user.has_role(*ACTING_ROLES),
-            listings=listings_for(project=project), time_progress=form.round.through_month / 12,
+            listings=listings_for(project=project), time_progress=time_progress(form.round.through_month),
             last_return=next((r for r in reversed(records) if r.to_state == "returned"), None),
             **history_context(form))
         return context

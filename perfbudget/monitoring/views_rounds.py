@@ -20,6 +20,7 @@ from . import services_rounds
 from .choices import FORM_SUBMITTED, WarningLevel
 from .filtersets import FormFilterSet, WarningFilterSet
 from .models import MonitoringForm, MonitoringRound, MonitoringWarning
+from .plan import time_progress
 from .tables import FormTable, WarningTable
 
 
@@ -96,7 +97,7 @@ class RoundDetailView(ScopedObjectMixin, DetailView):
 
         context.update(stats=stats, can_run=can_run(user, rnd), sweep=rnd.sweeps.first(),
                        can_report=may_report(rnd, user), sweep_running=sweep_running(rnd),
-                       time_progress=rnd.through_month / 12, **history_context(rnd))
+                       time_progress=time_progress(rnd.through_month), **history_context(rnd))
         return context
 
 

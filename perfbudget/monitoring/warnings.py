@@ -24,6 +24,7 @@ from functools import lru_cache
 from perfbudget.indicators.values import base_quantity, deadline, parse_value
 
 from .forecast import Forecast, percent_text, to_decimal
+from .plan import time_progress
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
 CHECKPOINT, BEHIND_TIME, INDICATOR_FORECAST = "CHECKPOINT", "BEHIND_TIME", "INDICATOR_FORECAST"
@@ -166,7 +167,7 @@ def _checkpoints(facts, rules, out):
                  "budget": str(budget), "forecast": True}))
 
 
-_PROGRESS = {t: (Decimal(t) / 12, percent_text(Decimal(t) / 12), _ratio(Decimal(t) / 12)) for t in range(1, 13)}
+_PROGRESS = {t: (time_progress(t), percent_text(time_progress(t)), _ratio(time_progress(t))) for t in range(1, 13)}
 
 
 def _behind_time(facts, rules, out):

@@ -228,13 +228,14 @@ def run_import(spec, file, user, *, update=False, filename="", background_rows=B
         return ImportResult(total=len(table.rows), job=job)
     job.started_at = timezone.now()
     result = import_rows(spec, table, user, update=update)
-    _finish(job, result)
+    finish_job(job, result)
     job.save()
     result.job = job
     return result
 
 
-def _finish(job, result):
+def finish_job(job, result):
+    """Record an import's result on its job: counts, the error summary, succeeded or failed (not saved)."""
     job.done = result.total
     job.result = result.as_dict()
     job.finished_at = timezone.now()
@@ -270,7 +271,7 @@ def run_import_job(job):
     finally:
         token.var.reset(token)
     job.refresh_from_db()
-    _finish(job, result)
+    finish_job(job, result)
     job.save()
     return result
 

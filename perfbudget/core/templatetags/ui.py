@@ -1,5 +1,7 @@
 """Bootstrap rendering of form fields without a forms framework."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 
 register = template.Library()
@@ -31,6 +33,7 @@ def pct(value, digits=1):
     if value in (None, ""):
         return ""
     try:
-        return f"{float(value) * 100:.{int(digits)}f}%"
-    except (TypeError, ValueError):
+        number = Decimal(str(value)) * 100
+        return f"{number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)}%"
+    except (ArithmeticError, TypeError, ValueError):
         return ""

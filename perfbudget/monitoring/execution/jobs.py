@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perfbudget.core.importexport import ImportFileError
+from perfbudget.core.importexport.running import finish_job
 from perfbudget.core.models import Job
 from perfbudget.core.tasks import enqueue_job
 
@@ -48,14 +49,7 @@ def start_import(upload, user, filename="", background_rows=BACKGROUND_ROWS):
 def finish(job, result):
     job.refresh_from_db(fields=["total"])
     job.total = result.total or job.total
-    job.done = result.total
-    job.result = result.as_dict()
-    job.finished_at = timezone.now()
-    if result.errors:
-        job.status = Job.Status.FAILED
-        job.error = _("校验未通过：共%(count)s处错误，未写入任何数据。") % {"count": result.error_count}
-    else:
-        job.status = Job.Status.SUCCEEDED
+    finish_job(job, result)
     job.save()
     result.job = job
 
