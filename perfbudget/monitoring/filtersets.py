@@ -2,6 +2,7 @@
 client needs (the page narrows by round through its URL)."""
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,12 @@ from perfbudget.projects.filtersets import ALL, _departments, _years
 
 from .choices import ActionKind, FormStatus, ListingSource, ListingSubject, RoundStatus, WarningCode, WarningLevel
 from .models import MonitoringAction, MonitoringForm, MonitoringRound, MonitoringWarning, NegativeListEntry
+
+
+def yes_no(yes, no):
+    """A true/false filter shown as 全部 / `yes` / `no` (the default select says 未知 for "any")."""
+    return forms.Select(choices=[("", ALL), ("true", yes), ("false", no)])
+
 
 LEVELS = [(WarningLevel.RED, WarningLevel.RED.label), (WarningLevel.YELLOW, WarningLevel.YELLOW.label),
           (WarningLevel.GREEN, WarningLevel.GREEN.label)]
@@ -31,7 +38,7 @@ class FormFilterSet(django_filters.FilterSet):
                                                   field_name="project_year__project__department", empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=FormStatus.choices, empty_label=ALL)
     level = django_filters.ChoiceFilter(label=_("预警等级"), choices=LEVELS, empty_label=ALL, method="by_level")
-    late = django_filters.BooleanFilter(label=_("逾期"), method="by_late")
+    late = django_filters.BooleanFilter(label=_("逾期"), method="by_late", widget=yes_no(_("逾期"), _("未逾期")))
 
     class Meta:
         model = MonitoringForm
@@ -83,7 +90,8 @@ class NegativeListFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     subject = django_filters.ChoiceFilter(label=_("对象类型"), choices=ListingSubject.choices, empty_label=ALL)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=ListingSource.choices, empty_label=ALL)
-    active = django_filters.BooleanFilter(label=_("有效"), method="by_active")
+    active = django_filters.BooleanFilter(label=_("状态"), method="by_active",
+                                          widget=yes_no(_("有效"), _("已移出或到期")))
 
     class Meta:
         model = NegativeListEntry

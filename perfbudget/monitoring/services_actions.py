@@ -156,10 +156,10 @@ def reduction_totals(actions):
                                suspended=Sum("amount", filter=Q(kind=ActionKind.SUSPEND)),
                                count=Count("id"))
                      .order_by("-reduced", "project_year__project__department__name"))
-    by_round = (actions.values("round__year", "round__name", "round_id")
+    by_round = (actions.values("round__year", "round__name", "round__region__name", "round_id")
                 .annotate(reduced=Sum("amount", filter=money),
                           suspended=Sum("amount", filter=Q(kind=ActionKind.SUSPEND)), count=Count("id"))
-                .order_by("-round__year", "round__name"))
+                .order_by("-round__year", "round__region__name", "round__name"))
     total = actions.aggregate(reduced=Sum("amount", filter=money), suspended=Sum("amount", filter=Q(
         kind=ActionKind.SUSPEND)), count=Count("id"))
     return {"by_department": list(by_department), "by_round": list(by_round), "total": total}

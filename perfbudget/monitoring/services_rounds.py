@@ -4,7 +4,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -198,9 +197,3 @@ def refresh_execution(rnd, user):
         MonitoringForm.objects.bulk_update(changed, ["executed"], batch_size=BATCH)
     return len(changed)
 
-
-def validate_round_dates(opens_on, due_on, report_due_on):
-    if due_on < opens_on:
-        raise ValidationError({"due_on": _("填报截止日期不能早于开始日期。")})
-    if report_due_on and report_due_on < due_on:
-        raise ValidationError({"report_due_on": _("报告截止日期不能早于填报截止日期。")})

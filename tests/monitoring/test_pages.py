@@ -201,3 +201,17 @@ def test_large_rounds_sweep_in_the_background(world, login, monkeypatch, setting
     job.refresh_from_db()
     assert job.status == "succeeded" and rnd.sweeps.count() == 1 and job.result["projects"] == 3
     assert 'id="sweep-running"' not in client.get(reverse("monitoring:round", args=[rnd.pk])).content.decode()
+
+
+def test_yes_no_filters_read_all_yes_no(world, login):
+    from perfbudget.monitoring import services_actions as svc
+
+    school = world.projects["county"]["school"]
+    entry = svc.add_listing(world.users["county"]["perf"], "unit", school.project.unit, "问题", "audit")
+    client = login(world.users["county"]["perf"])
+    page = client.get(reverse("monitoring:negative_list")).content.decode()
+    assert "未知" not in page and "已移出或到期" in page
+    assert "问题" in client.get(reverse("monitoring:negative_list") + "?active=true").content.decode()
+    svc.lift_listing(entry, world.users["county"]["perf"], "已整改")
+    assert "已整改" not in client.get(reverse("monitoring:negative_list") + "?active=true").content.decode()
+    assert 'title="已整改"' in client.get(reverse("monitoring:negative_list") + "?active=false").content.decode()
