@@ -134,8 +134,8 @@ def truncate():
     from django.db import connection
 
     with connection.cursor() as c:
-        c.execute("TRUNCATE monitoring_executionchange, monitoring_executionrecord, monitoring_executionbatch")
-        c.execute("VACUUM ANALYZE monitoring_executionrecord")
+        c.execute("TRUNCATE monitoring_executionchange, monitoring_executionyear, monitoring_executionbatch")
+        c.execute("VACUUM ANALYZE monitoring_executionyear")
 
 
 def settings_text():

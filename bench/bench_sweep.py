@@ -83,9 +83,13 @@ def generate(n, per_form, all_differ):
     rnd = MonitoringRound.objects.create(region=world.province, year=2025, code="m07", name="1-7月集中监控",
                                          through_month=7, opens_on="2025-08-01", due_on="2025-08-20", status="open")
     unit_ids, dept_ids, region_ids = ([u[i] for u in units] for i in range(3))
-    share = "(CASE %s WHEN 0 THEN 1.0/12 WHEN 1 THEN (13 - m) / 78.0 WHEN 2 THEN m / 78.0 " \
-            "ELSE (CASE WHEN m = 12 THEN 6 ELSE 1 END) / 17.0 END)"
     forecast_pick = "((f.id * 31 + i * 17) %% 1000)"
+    # month m's payments, one of the twelve columns of a project year's execution row: four profiles (even,
+    # front-loaded, back-loaded, a December rush), 2025 at 75–120% of plan, ±15% noise
+    paid = ("round((py.initial_budget * (CASE py.project_id %% 4 WHEN 0 THEN 1.0/12 WHEN 1 THEN (13 - {m}) / 78.0 "
+            "WHEN 2 THEN {m} / 78.0 ELSE (CASE WHEN {m} = 12 THEN 6 ELSE 1 END) / 17.0 END)"
+            " * (CASE WHEN py.year = 2025 THEN 0.75 + ((py.project_id * 7) %% 10) * 0.05 ELSE 0.9 END)"
+            " * (0.85 + random() * 0.3))::numeric, 2)")
     steps = [
         ("function classes", f"""
             INSERT INTO projects_functionclass (code, name)
@@ -111,13 +115,11 @@ def generate(n, per_form, all_differ):
                 NULL, 'B', 'B', '', '', 'approved'
             FROM projects_project p CROSS JOIN (VALUES (2024), (2025)) v(y) WHERE p.code LIKE 'BX%%'""", []),
         ("execution", f"""
-            INSERT INTO monitoring_executionrecord (project_year_id, month, paid_amount, budget_type, function_code,
-                source)
-            SELECT py.id, m, round((py.initial_budget * {share % "(py.project_id %% 4)"}
-                    * (CASE WHEN py.year = 2025 THEN 0.75 + ((py.project_id * 7) %% 10) * 0.05 ELSE 0.9 END)
-                    * (0.85 + random() * 0.3))::numeric, 2), '', '', 'bench'
+            INSERT INTO monitoring_executionyear (project_year_id, {", ".join(f"m{m:02d}" for m in range(1, 13))},
+                budget_type, function_code, source)
+            SELECT py.id, {", ".join(paid.format(m=m) for m in range(1, 13))}, '', '', 'bench'
             FROM projects_projectyear py JOIN projects_project p ON p.id = py.project_id
-            CROSS JOIN generate_series(1, 12) m WHERE p.code LIKE 'BX%%'""", []),
+            WHERE p.code LIKE 'BX%%'""", []),
         ("forms", """
             INSERT INTO monitoring_monitoringform (created_at, updated_at, row_version, round_id, project_year_id,
                 status, initial_budget, full_budget, executed, forecast_method, execution_note,
@@ -166,7 +168,7 @@ def machine_baseline():
     python = time.perf_counter() - started
     with connection.cursor() as cursor:
         started = time.perf_counter()
-        cursor.execute("SELECT COUNT(*) FROM monitoring_executionrecord")
+        cursor.execute("SELECT COUNT(*) FROM monitoring_executionyear")
         rows = cursor.fetchone()[0]
         count = time.perf_counter() - started
     with open("/proc/loadavg") if os.path.exists("/proc/loadavg") else open(os.devnull) as fh:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from perfbudget.core.middleware import current_request_id
 from perfbudget.core.models import TodoItem, WorkflowRecord
-from perfbudget.monitoring.models import ExecutionBatch, ExecutionRecord
+from perfbudget.monitoring.models import MONTH_FIELDS, ExecutionBatch, ExecutionYear
 from perfbudget.orgs.models import FiscalYear
 from perfbudget.projects.choices import ProjectClass, ProjectStatus
 from perfbudget.projects.models import ProjectYear
@@ -255,8 +255,7 @@ def write_execution(plan, xplan, projects, actors, importers, stats):
     pys = {(py.project.code, py.year): py for py in ProjectYear.objects.filter(
         year__in=(EARLIER_YEAR, MONITORED_YEAR), project__in=projects.values()).select_related(
         "project__region", "project__function_class")}
-    paid = set(ExecutionRecord.objects.filter(project_year__in=pys.values()).values_list("project_year_id", flat=True)
-               .distinct())
+    paid = set(ExecutionYear.objects.filter(project_year__in=pys.values()).values_list("project_year_id", flat=True))
     groups = {}
     for ye in xplan.years:
         py = pys[(ye.project, ye.year)]
@@ -270,9 +269,9 @@ def write_execution(plan, xplan, projects, actors, importers, stats):
         batch = _batch(region, year, n, importers[region.code])
         for py, ye in items:
             p = py.project
-            rows.extend(ExecutionRecord(project_year=py, month=m, paid_amount=amount, budget_type=p.budget_type,
-                                        function_code=p.function_class_id or "", source=SOURCE, batch=batch)
-                        for m, amount in enumerate(ye.monthly, start=1) if amount)
-    ExecutionRecord.objects.bulk_create(rows, batch_size=2000)
-    stats["execution_rows"] += len(rows)
+            months = {f: amount or None for f, amount in zip(MONTH_FIELDS, ye.monthly, strict=True)}
+            rows.append(ExecutionYear(project_year=py, budget_type=p.budget_type, source=SOURCE, batch=batch,
+                                      function_code=p.function_class_id or "", **months))
+            stats["execution_rows"] += sum(1 for amount in ye.monthly if amount)
+    ExecutionYear.objects.bulk_create(rows, batch_size=1000)
 

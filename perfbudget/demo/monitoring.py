@@ -30,7 +30,7 @@ from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from perfbudget.core.audit import acting_as
@@ -40,7 +40,8 @@ from perfbudget.indicators.values import parse_value
 from perfbudget.monitoring import services_actions, services_forms, services_rounds
 from perfbudget.monitoring.choices import ActionKind, FormStatus, ListingSource, ListingSubject, RoundStatus
 from perfbudget.monitoring.models import (
-    ExecutionRecord,
+    MONTH_FIELDS,
+    ExecutionYear,
     FormIndicator,
     MonitoringAction,
     MonitoringForm,
@@ -48,6 +49,7 @@ from perfbudget.monitoring.models import (
     MonitoringWarning,
     NegativeListEntry,
     WarningSweep,
+    paid_through,
 )
 from perfbudget.monitoring.plan import add_working_days
 from perfbudget.monitoring.sweep import low_execution_candidates, run_sweep
@@ -604,8 +606,7 @@ def _actions(demo, rounds, history, today):
     pys = {py.pk: py for py in ProjectYear.objects.filter(pk__in=reds).select_related("project__region",
                                                                                         "project__unit")}
     round_of = {rnd.region_id: rnd for rnd in rounds}
-    paid = dict(ExecutionRecord.objects.filter(project_year__in=pys).values("project_year_id")
-                .annotate(s=Sum("paid_amount")).values_list("project_year_id", "s"))
+    paid = dict(ExecutionYear.objects.filter(project_year__in=pys).values_list("project_year_id", paid_through()))
     order = sorted(pys.values(), key=lambda py: py.project.code)
     used = set()
 
@@ -740,11 +741,13 @@ def monitoring_counts(seed_value=T.SEED):
 
     codes = [pp.code for pp in build_plan(seed_value).projects]
     region_codes = [T.CITY[0], *(c for c, _n, _s in T.COUNTIES)]
-    records = ExecutionRecord.objects.filter(project_year__project__code__in=codes)
-    execution = {y: {"rows": n, "paid": Decimal(s or 0).quantize(Decimal("0.01")), "project_years": k}
-                 for y, n, s, k in records.values("project_year__year")
-                 .annotate(n=Count("id"), s=Sum("paid_amount"), k=Count("project_year", distinct=True))
-                 .values_list("project_year__year", "n", "s", "k").order_by("project_year__year")}
+    execution = {}
+    for year, *months in (ExecutionYear.objects.filter(project_year__project__code__in=codes)
+                          .order_by("project_year__year").values_list("project_year__year", *MONTH_FIELDS)):
+        row = execution.setdefault(year, {"rows": 0, "paid": Decimal("0.00"), "project_years": 0})
+        row["rows"] += sum(1 for v in months if v is not None)
+        row["paid"] += sum((v for v in months if v is not None), Decimal(0))
+        row["project_years"] += 1
     rounds = MonitoringRound.objects.filter(region__code__in=region_codes, year=MONITORED_YEAR)
     forms, levels = defaultdict(Counter), defaultdict(Counter)
     for name, status, level in (MonitoringForm.objects.filter(round__in=rounds)

@@ -11,7 +11,7 @@ class MonitoringConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from .models import (
-            ExecutionRecord,
+            ExecutionYear,
             FormIndicator,
             MonitoringAction,
             MonitoringForm,
@@ -25,7 +25,7 @@ class MonitoringConfig(AppConfig):
         auditlog.register(MonitoringAction, serialize_data=True)
         auditlog.register(NegativeListEntry, serialize_data=True)
         # Execution rows arrive by the million: their changes are logged set-based as ExecutionChange rows.
-        del ExecutionRecord
+        del ExecutionYear
         from perfbudget.projects.panels import register_project_panel
 
         from . import signals  # noqa: F401

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import FORM_SUBMITTED, ActionKind, FormStatus, WarningCode, WarningLevel
-from .models import ExecutionRecord, MonitoringAction, MonitoringForm, MonitoringWarning
+from .models import MONTH_FIELDS, ExecutionYear, MonitoringAction, MonitoringForm, MonitoringWarning
 from .plan import time_progress
 
 ZERO = Decimal(0)
@@ -90,9 +90,9 @@ def execution_curve(rnd, forms):
     same project years, up to the round's last month.
     """
     budget = forms.aggregate(b=Sum("full_budget"))["b"] or ZERO
-    paid = dict(ExecutionRecord.objects.filter(project_year_id__in=forms.values("project_year_id"),
-                                               month__lte=rnd.through_month)
-                .values_list("month").annotate(s=Sum("paid_amount")).values_list("month", "s"))
+    sums = (ExecutionYear.objects.filter(project_year_id__in=forms.values("project_year_id")).order_by()
+            .aggregate(**{f: Sum(f) for f in MONTH_FIELDS[:rnd.through_month]}))
+    paid = {m: sums[f] for m, f in enumerate(MONTH_FIELDS[:rnd.through_month], start=1)}
     points, running = [], ZERO
     for m in MONTHS:
         known = m <= rnd.through_month

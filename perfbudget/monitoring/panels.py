@@ -1,14 +1,12 @@
 """The monitoring panel on a project's page: execution by month, this year's forms, actions, negative list."""
 
-from django.db.models import Sum
-
-from .models import ExecutionRecord, MonitoringAction, MonitoringForm
+from .models import ExecutionYear, MonitoringAction, MonitoringForm
 from .services_actions import listings_for
 
 
 def monitoring_panel(py, user):
-    months = dict(ExecutionRecord.objects.filter(project_year=py).values_list("month").annotate(s=Sum("paid_amount"))
-                  .values_list("month", "s"))
+    row = ExecutionYear.objects.filter(project_year=py).first()
+    months = {m: v for m, v in enumerate(row.months(), start=1) if v is not None} if row else {}
     forms = list(MonitoringForm.objects.visible_to(user).filter(project_year=py).select_related("round")
                  .order_by("round__through_month"))
     actions = list(MonitoringAction.objects.visible_to(user).filter(project_year=py))

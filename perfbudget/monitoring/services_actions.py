@@ -24,7 +24,7 @@ from perfbudget.projects.models import ProjectYear
 from perfbudget.rulesets.services import resolve
 
 from .choices import ActionKind, ListingSource, ListingSubject
-from .models import ExecutionRecord, MonitoringAction, NegativeListEntry
+from .models import ExecutionYear, MonitoringAction, NegativeListEntry
 
 ACTING_ROLES = (Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.FUNDING_SECTION)
 
@@ -34,7 +34,8 @@ class ActionError(Exception):
 
 
 def executed_to_date(project_year):
-    return ExecutionRecord.objects.filter(project_year=project_year).aggregate(s=Sum("paid_amount"))["s"] or Decimal(0)
+    row = ExecutionYear.objects.filter(project_year=project_year).first()
+    return row.total() if row else Decimal(0)
 
 
 def _todo(action, title, deadline):

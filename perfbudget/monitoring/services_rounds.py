@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from perfbudget.projects.models import ProjectYear
 from perfbudget.rulesets.services import resolve
 
 from .choices import FORM_EDITABLE, RoundScope, RoundStatus
-from .models import ExecutionRecord, FormIndicator, MonitoringForm, MonitoringRound
+from .models import ExecutionYear, FormIndicator, MonitoringForm, MonitoringRound, paid_through
 from .plan import PlanError, plan_rounds
 
 # Project years that are being spent: in the library (已入库) or with an approved budget.
@@ -68,9 +68,9 @@ def projects_in_scope(rnd):
 
 def executed_through(project_year_ids, month):
     """{project year id: paid January..`month`} in one query (years without payments are absent)."""
-    rows = (ExecutionRecord.objects.filter(project_year_id__in=project_year_ids, month__lte=month)
-            .values("project_year_id").annotate(total=Sum("paid_amount")))
-    return {r["project_year_id"]: r["total"] for r in rows}
+    rows = (ExecutionYear.objects.filter(project_year_id__in=project_year_ids)
+            .values_list("project_year_id", paid_through("", month)))
+    return dict(rows)
 
 
 def approved_goals(project_year_ids):

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Max, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -34,7 +34,7 @@ from perfbudget.rulesets.services import resolve
 
 from . import sweep_sql
 from .forecast import MIN_SHARE, Forecast, forecast, to_decimal
-from .models import ExecutionBatch, MonitoringForm, MonitoringRound, MonitoringWarning, WarningSweep
+from .models import ExecutionBatch, MonitoringForm, MonitoringRound, MonitoringWarning, WarningSweep, paid_through
 from .sweep_sql import MIN_PATTERN_PROJECTS, PatternBook, Selection
 from .warnings import RED, YELLOW, Facts, IndicatorFact, evaluate, overall_level, rules_from_values
 
@@ -262,7 +262,7 @@ def low_execution_candidates(region, year: int, rules) -> list[dict]:
           .order_by()
           .values("id")
           .annotate(amount=Coalesce("adjusted_budget", "initial_budget"),
-                    executed=Coalesce(Sum("execution__paid_amount"), Value(Decimal(0)), output_field=money_field))
+                    executed=paid_through("execution__"))
           .filter(amount__gt=0,
                   executed__lt=ExpressionWrapper(F("amount") * Value(line), output_field=money_field))
           .values_list("project_id", "year", "amount", "executed", "project__code", "project__name",

@@ -18,7 +18,7 @@ from perfbudget.projects.models import Project, ProjectYear
 
 from .choices import Likelihood
 from .forecast import MONTHS, Pattern, money, pattern_from_sums, to_decimal
-from .models import ExecutionRecord, FormIndicator, MonitoringForm
+from .models import MONTH_FIELDS, ExecutionYear, FormIndicator, MonitoringForm
 
 OWN_HISTORY_YEARS = 3  # the project's own earlier years a forecast may fall back on
 MIN_PATTERN_PROJECTS = 10  # a similar-project group needs this many earlier project years to give a pattern
@@ -26,11 +26,6 @@ MIN_PATTERN_PROJECTS = 10  # a similar-project group needs this many earlier pro
 
 def _t(model):
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _month_sums(months):
-    """One column per month: that month's payments (FILTER skips the other rows; SQLite has it since 3.30)."""
-    return ", ".join(f"SUM(e.paid_amount) FILTER (WHERE e.month = {m})" for m in months)
 
 
 def _float():
@@ -74,20 +69,16 @@ def project_rows(selection: Selection, through_month: int) -> dict[int, dict]:
     """Per project year: year, budget (adjusted, else initial), project id, class, budget type, function code and
     the payments of months 1..through_month (a list). One query."""
     ids_sql, params = selection.py_ids_sql()
-    months = range(1, through_month + 1)
     sql = (
         f"SELECT py.id, py.year, py.adjusted_budget, py.initial_budget, p.id, p.project_class, p.budget_type, "
-        f"p.function_class_id, {', '.join(f'x.m{m}' for m in months)} "
+        f"p.function_class_id, {', '.join(f'e.{f}' for f in MONTH_FIELDS[:through_month])} "
         f"FROM {_t(ProjectYear)} py JOIN {_t(Project)} p ON p.id = py.project_id "
-        f"LEFT JOIN (SELECT e.project_year_id AS pyid, "
-        + ", ".join(f"SUM(e.paid_amount) FILTER (WHERE e.month = {m}) AS m{m}" for m in months)
-        + f" FROM {_t(ExecutionRecord)} e WHERE e.project_year_id IN ({ids_sql}) AND e.month <= %s"
-        f" GROUP BY e.project_year_id) x ON x.pyid = py.id "
+        f"LEFT JOIN {_t(ExecutionYear)} e ON e.project_year_id = py.id "
         f"WHERE py.id IN ({ids_sql})"
     )
     out = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, through_month, *params])
+        cursor.execute(sql, params)
         for row in cursor.fetchall():
             adjusted, initial = row[2], row[3]
             budget = to_decimal(adjusted if adjusted is not None else initial)
@@ -127,8 +118,8 @@ def indicator_rows(*, round_id: int | None = None, form_id: int | None = None) -
 def pattern_groups(region: Region | None, year: int) -> dict[tuple, tuple[int, list]]:
     """Similar-project sums of `year` in the region's subtree, per (project class, budget type, function code):
     (project years, [sum over them of the cumulative share of the year's payments reached at the end of months
-    1..12]). Project years whose year total is not positive are left out. One query: each project year's
-    payments per month (FILTER), then per group the sums of its cumulative shares (float: shares need no cents).
+    1..12]). Project years whose year total is not positive are left out. One query over the project years'
+    month columns (float: shares need no cents).
     """
     region_join, region_where, params = "", "", [year]
     if region is not None:
@@ -137,35 +128,22 @@ def pattern_groups(region: Region | None, year: int) -> dict[tuple, tuple[int, l
         params.append(region.path + "%")
     flt = _float()
     months = range(1, MONTHS)
-    # Aggregate the payments per project year first (one integer key, float sums: shares need no cents), then
-    # join the few hundred thousand totals to their projects and group them.
+    month = [f"CAST(COALESCE(e.{f}, 0) AS {flt})" for f in MONTH_FIELDS]
+    cumulative = [" + ".join(month[:m]) for m in range(1, MONTHS + 1)]
     per_year = (
-        f"SELECT e.project_year_id AS pyid, SUM(CAST(e.paid_amount AS {flt})) AS total, "
-        + ", ".join(f"COALESCE(SUM(CAST(e.paid_amount AS {flt})) FILTER (WHERE e.month = {m}), 0) AS m{m}"
-                    for m in months)
-        + f" FROM {_t(ExecutionRecord)} e WHERE e.project_year_id IN ("
-        f"SELECT py.id FROM {_t(ProjectYear)} py JOIN {_t(Project)} p ON p.id = py.project_id {region_join}"
-        f"WHERE py.year = %s {region_where}) "
-        f"GROUP BY e.project_year_id HAVING SUM(CAST(e.paid_amount AS {flt})) > 0"
+        "SELECT p.project_class AS pc, p.budget_type AS bt, p.function_class_id AS fc, "
+        + ", ".join(f"{c} AS c{m}" for m, c in enumerate(cumulative, start=1))
+        + f" FROM {_t(ExecutionYear)} e JOIN {_t(ProjectYear)} py ON py.id = e.project_year_id "
+        f"JOIN {_t(Project)} p ON p.id = py.project_id {region_join}WHERE py.year = %s {region_where}"
     )
     sql = (
-        "SELECT p.project_class, p.budget_type, p.function_class_id, COUNT(*), "
-        + ", ".join(f"SUM(({' + '.join(f'x.m{k}' for k in range(1, m + 1))}) / x.total)" for m in months)
-        + f" FROM ({per_year}) x JOIN {_t(ProjectYear)} py ON py.id = x.pyid "
-        f"JOIN {_t(Project)} p ON p.id = py.project_id "
-        "GROUP BY p.project_class, p.budget_type, p.function_class_id"
+        "SELECT pc, bt, fc, COUNT(*), " + ", ".join(f"SUM(c{m} / c{MONTHS})" for m in months)
+        + f" FROM ({per_year}) x WHERE c{MONTHS} > 0 GROUP BY pc, bt, fc"
     )
     out = {}
     with connection.cursor() as cursor:
-        serial = connection.vendor == "postgresql" and not connection.get_autocommit()
-        if serial:
-            # a parallel plan rebuilds the per-project aggregate in every worker (measured on two cores: 8 s
-            # against 5 s serial); the other reads keep their parallel plans
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-        if serial:
-            cursor.execute("RESET max_parallel_workers_per_gather")
         for pc, bt, fc, n, *sums in rows:
             out[(pc, bt, fc)] = (n, [float(s) for s in sums] + [float(n)])  # December: the whole year, for each
     return out
@@ -176,11 +154,10 @@ def own_history(selection: Selection, year: int) -> dict[int, dict[int, list]]:
     {project id: {year: 12 monthly amounts}}. One query."""
     ids_sql, params = selection.py_ids_sql()
     sql = (
-        f"SELECT py.project_id, py.year, {_month_sums(range(1, MONTHS + 1))} "
-        f"FROM {_t(ExecutionRecord)} e JOIN {_t(ProjectYear)} py ON py.id = e.project_year_id "
+        f"SELECT py.project_id, py.year, {', '.join(f'e.{f}' for f in MONTH_FIELDS)} "
+        f"FROM {_t(ExecutionYear)} e JOIN {_t(ProjectYear)} py ON py.id = e.project_year_id "
         f"WHERE py.year >= %s AND py.year < %s AND py.project_id IN "
-        f"(SELECT py2.project_id FROM {_t(ProjectYear)} py2 WHERE py2.id IN ({ids_sql})) "
-        f"GROUP BY py.project_id, py.year"
+        f"(SELECT py2.project_id FROM {_t(ProjectYear)} py2 WHERE py2.id IN ({ids_sql}))"
     )
     out = defaultdict(dict)
     with connection.cursor() as cursor:

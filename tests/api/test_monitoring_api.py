@@ -5,7 +5,6 @@ Rounds are made by the services (plan_year / open_round) over the world's projec
 """
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,7 +12,6 @@ from django.utils import timezone
 from perfbudget.goals.models import Goal
 from perfbudget.monitoring import services_rounds
 from perfbudget.monitoring.models import (
-    ExecutionRecord,
     MonitoringForm,
     MonitoringWarning,
     NegativeListEntry,
@@ -21,6 +19,7 @@ from perfbudget.monitoring.models import (
 )
 from perfbudget.projects.models import ProjectYear
 from tests.factories import declare_goal, project_year
+from tests.monitoring.helpers import pay
 
 from .helpers import all_results
 
@@ -49,8 +48,7 @@ def rounds(world):
     school = world.projects["county"]["school"]
     goal = declare_goal(school, world.users["county"]["unit"])
     Goal.objects.filter(pk=goal.pk).update(status="approved")
-    ExecutionRecord.objects.bulk_create([ExecutionRecord(project_year=school, month=m, paid_amount=Decimal(100000))
-                                         for m in range(1, 8)])
+    pay(school, {m: 100000 for m in range(1, 8)})
     return {"county": open_first_round(world, "county"), "sibling": open_first_round(world, "sibling")}
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from perfbudget.goals import services as goal_services
 from perfbudget.monitoring import services_rounds
-from perfbudget.monitoring.models import ExecutionRecord, MonitoringRound
+from perfbudget.monitoring.models import MONTH_FIELDS, ExecutionYear, MonitoringRound
 
 from ..factories import declare_goal
 
@@ -28,9 +28,22 @@ def approve_goal(py, world, key="county"):
 
 
 def pay(py, amounts):
-    """Monthly payments {month: 元} for `py`."""
-    ExecutionRecord.objects.bulk_create([ExecutionRecord(project_year=py, month=m, paid_amount=Decimal(str(a)))
-                                         for m, a in amounts.items()])
+    """Monthly payments for `py`: {month: 元}, or a list for months 1, 2, … (falsy entries: no figure)."""
+    if not isinstance(amounts, dict):
+        amounts = {m: a for m, a in enumerate(amounts, start=1) if a}
+    row = ExecutionYear.objects.filter(project_year=py).first() or ExecutionYear(project_year=py)
+    for m, a in amounts.items():
+        setattr(row, MONTH_FIELDS[m - 1], Decimal(str(a)))
+    row.save()
+
+
+def month_rows(*fields, **filters):
+    """The execution figures as one sorted tuple per month: (project code, month, amount, *fields)."""
+    rows = []
+    for row in ExecutionYear.objects.filter(**filters).select_related("project_year__project"):
+        rows.extend((row.project_year.project.code, m, amount, *(getattr(row, f) for f in fields))
+                    for m, amount in enumerate(row.months(), start=1) if amount is not None)
+    return sorted(rows)
 
 
 def open_round(world, key="county", code="m07", goals=("school",)):

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from perfbudget.monitoring import dashboard
 from perfbudget.monitoring.models import (
-    ExecutionRecord,
     FormIndicator,
     MonitoringAction,
     MonitoringForm,
@@ -19,6 +18,7 @@ from perfbudget.monitoring.models import (
     MonitoringWarning,
     WarningSweep,
 )
+from tests.monitoring.helpers import pay
 
 from ..factories import project_year
 
@@ -54,13 +54,9 @@ def build_round(world, key="county"):
             round=rnd, project_year=p[name], initial_budget=budget, full_budget=budget, executed=executed,
             status=status, submitted_at=submitted, due_on=rnd.due_on, level=level,
             forecast_amount=budget * D("0.9"))
-    ExecutionRecord.objects.bulk_create(
-        [ExecutionRecord(project_year=p["school"], month=m, paid_amount=D("120000")) for m in range(1, 8)]
-        + [ExecutionRecord(project_year=p["school2"], month=3, paid_amount=D("100000")),
-           ExecutionRecord(project_year=p["school2"], month=6, paid_amount=D("200000")),
-           ExecutionRecord(project_year=p["farm"], month=5, paid_amount=D("1500000")),
-           # August is after the round's data month: never counted
-           ExecutionRecord(project_year=p["farm"], month=8, paid_amount=D("999999"))])
+    pay(p["school"], {m: "120000" for m in range(1, 8)})
+    pay(p["school2"], {3: "100000", 6: "200000"})
+    pay(p["farm"], {5: "1500000", 8: "999999"})  # August is after the round's data month: never counted
     sweep = WarningSweep.objects.create(round=rnd, as_of=TODAY, projects=3, red=1, yellow=1)
     MonitoringWarning.objects.bulk_create([
         MonitoringWarning(round=rnd, sweep=sweep, project_year=p["school2"], code="BEHIND_TIME", level="red",
@@ -224,7 +220,7 @@ def _more_forms(world, rnd, n):
         MonitoringForm.objects.create(round=rnd, project_year=py, initial_budget=D("100000"),
                                       full_budget=D("100000"), executed=D(i * 1000), due_on=rnd.due_on,
                                       level="yellow")
-        ExecutionRecord.objects.create(project_year=py, month=2, paid_amount=D(i * 1000))
+        pay(py, {2: i * 1000})
 
 
 def test_query_count_does_not_grow(world, rnd, login, django_assert_max_num_queries):

@@ -2,7 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from perfbudget.monitoring.models import ExecutionChange, ExecutionRecord
+from perfbudget.monitoring.models import ExecutionChange, ExecutionYear
 
 from .execution_helpers import csv_text
 
@@ -38,7 +38,7 @@ def test_bad_rows_give_400_and_write_nothing(world, token_client):
         {"row": 2, "column": "project_code", "value": "SIBLING-EDU-1", "reason": "项目编码不存在或不在您的管理范围内"},
         {"row": 3, "column": "paid_amount", "value": "1.001", "reason": "支付金额最多保留两位小数（单位：元）"},
     ]
-    assert not ExecutionRecord.objects.exists()
+    assert not ExecutionYear.objects.exists()
 
 
 def test_file_problems_and_permissions(world, token_client):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from perfbudget.monitoring.models import ExecutionRecord
+from perfbudget.monitoring.models import ExecutionYear
 
 from .execution_helpers import write_csv
 
@@ -29,7 +29,7 @@ def test_loads_and_prints_counts(world, tmp_path):
     code, out, err = run(str(path))
     assert code == 0 and err == ""
     assert "共 2 行，新增 2 条，更正 0 条，未变 0 条" in out
-    assert ExecutionRecord.objects.get(project_year__project__code="COUNTY-EDU-1").paid_amount == Decimal("100")
+    assert ExecutionYear.objects.get(project_year__project__code="COUNTY-EDU-1").total() == Decimal("100")
     code, out, _err = run(str(path), "--user", "county_perf")
     assert code == 2  # the sibling county's project is outside county_perf's scope
 
@@ -44,7 +44,7 @@ def test_bad_rows_go_to_stderr_with_status_2(world, tmp_path):
         "第3行「paid_amount」值「-1」：支付金额不能为负数",
         "导入未通过：共 3 处错误，没有写入任何数据。",
     ]
-    assert not ExecutionRecord.objects.exists()
+    assert not ExecutionYear.objects.exists()
 
 
 def test_unknown_user_and_missing_file(world, tmp_path):

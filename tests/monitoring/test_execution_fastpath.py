@@ -10,9 +10,10 @@ from django.db import connection
 
 from perfbudget.monitoring.execution import cells, load_execution
 from perfbudget.monitoring.execution import postgres as pg
-from perfbudget.monitoring.models import ExecutionRecord
+from perfbudget.monitoring.models import ExecutionYear
 
 from .execution_helpers import HEADER, errors, messages, write_csv
+from .helpers import month_rows
 
 AMOUNTS = ["0", "7", "0001", "1200", "1200.5", "1200.50", "1.230", "1.0000", "1.050", "1.001", "1.0050", "1,234",
            "1,234.5", "001,234", "12,34", "1,2345", "99,999,999,999,999", "999,999,999,999,999",
@@ -122,8 +123,7 @@ def perf(world):
 
 
 def records():
-    return sorted(ExecutionRecord.objects.values_list("project_year__project__code", "month", "paid_amount",
-                                                      "budget_type", "function_code", "source"))
+    return month_rows("budget_type", "function_code", "source")
 
 
 def test_fast_and_slow_rows_load_together(tmp_path, perf, loader):
@@ -139,8 +139,9 @@ def test_fast_and_slow_rows_load_together(tmp_path, perf, loader):
     assert (result.total, result.created) == (5, 5)
     assert records() == [
         ("COUNTY-AGR-1", 12, Decimal("1.23"), "一般公共预算", "20502", "国库"),
-        ("COUNTY-EDU-1", 1, Decimal("100.00"), "general", "205", "TREASURY"),
-        ("COUNTY-EDU-1", 2, Decimal("1000.50"), "一般公共预算", "", "国库"),
+        # one row per project year: the optional values of its latest month (March) hold
+        ("COUNTY-EDU-1", 1, Decimal("100.00"), "", "2050201", ""),
+        ("COUNTY-EDU-1", 2, Decimal("1000.50"), "", "2050201", ""),
         ("COUNTY-EDU-1", 3, Decimal("1234.50"), "", "2050201", ""),
         ("COUNTY-EDU-2", 4, Decimal("5.00"), "general", "205", "x"),
     ]
@@ -153,7 +154,7 @@ def test_a_slow_row_duplicating_a_fast_row(tmp_path, perf, loader):
     result = load_execution(write_csv(tmp_path, rows), perf, loader=loader)
     assert errors(result) == [(4, "project_code", "COUNTY-EDU-1",
                                "与第2行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次")]
-    assert not ExecutionRecord.objects.exists()
+    assert not ExecutionYear.objects.exists()
 
 
 def test_fast_rows_duplicating_each_other_and_a_bad_optional_cell(tmp_path, perf, loader):
@@ -180,3 +181,53 @@ def test_canonical_rows_of_unknown_projects_and_years(tmp_path, perf, loader):
         (5, "project_code", "NO-SUCH",
          "与第3行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次"),
     ]
+
+
+# --- the direct path: typed COPY and one fold, for files PostgreSQL reads exactly as the rules do ---------------
+
+@pytest.fixture
+def pg_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the direct path needs PostgreSQL")
+
+
+def direct(result):
+    """Whether the load went the direct way (no row-by-row classification)."""
+    return "classify" not in result.timings and "direct" not in result.timings
+
+
+@pytest.mark.parametrize("header_extra, row_extra", [((), ()), (("budget_type", "source"), ("一般公共预算", "国库"))])
+def test_canonical_files_take_the_direct_path(tmp_path, perf, pg_only, header_extra, row_extra):
+    rows = [(code, 2025, m, f"{m}00.5", *row_extra) for code in ("COUNTY-EDU-1", "COUNTY-EDU-2") for m in (1, 2, 3)]
+    result = load_execution(write_csv(tmp_path, rows, header=(*HEADER, *header_extra)), perf, loader="postgres")
+    assert result.ok and direct(result) and (result.total, result.created) == (6, 6)
+    assert month_rows()[:3] == [("COUNTY-EDU-1", 1, Decimal("100.50")), ("COUNTY-EDU-1", 2, Decimal("200.50")),
+                                ("COUNTY-EDU-1", 3, Decimal("300.50"))]
+    # again, with a corrected month and a new one: the rows exist, so the general write takes over
+    rows[1] = ("COUNTY-EDU-1", 2025, 2, "222", *row_extra)
+    rows.append(("COUNTY-EDU-1", 2025, 4, "400", *row_extra))
+    again = load_execution(write_csv(tmp_path, rows, header=(*HEADER, *header_extra), name="b.csv"), perf,
+                           loader="postgres")
+    assert again.ok and direct(again)
+    assert (again.total, again.created, again.updated, again.unchanged) == (7, 1, 1, 5)
+    assert ("COUNTY-EDU-1", 2, Decimal("222.00")) in month_rows()
+
+
+@pytest.mark.parametrize("amount, month, expected", [
+    ("+5", "1", "amount_format"), ("-0", "1", "amount_negative"), ("1e5", "1", "amount_format"),
+    ("1.2E+11", "1", "amount_format"), ("5", "+1", "month_format"), ("1.234", "1", "amount_decimals"),
+    ("NaN", "1", "amount_format"), ("5", "13", "month_range"), ("", "1", "required"),
+])
+def test_cells_postgresql_would_read_otherwise_take_the_checked_path(tmp_path, perf, pg_only, amount, month,
+                                                                     expected):
+    rows = [("COUNTY-EDU-1", 2025, 1, "100"), ("COUNTY-EDU-2", 2025, month, amount)]
+    result = load_execution(write_csv(tmp_path, rows), perf, loader="postgres")
+    assert not direct(result) and not ExecutionYear.objects.exists()
+    assert [reason for *_x, reason in errors(result)] == [cells.reason(expected)]
+
+
+def test_differing_optional_values_in_one_project_year_take_the_checked_path(tmp_path, perf, pg_only):
+    rows = [("COUNTY-EDU-1", 2025, 2, "100", "国库"), ("COUNTY-EDU-1", 2025, 1, "100", "财政")]
+    result = load_execution(write_csv(tmp_path, rows, header=(*HEADER, "source")), perf, loader="postgres")
+    assert result.ok and not direct(result)
+    assert ExecutionYear.objects.get().source == "国库"  # the latest month's

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 
 from perfbudget.monitoring.execution import load_execution
-from perfbudget.monitoring.models import ExecutionBatch, ExecutionChange, ExecutionRecord
+from perfbudget.monitoring.models import ExecutionBatch, ExecutionChange, ExecutionYear
 
 from .execution_helpers import HEADER, errors, messages, write_csv, write_xlsx
+from .helpers import month_rows
 
 ALL = ("COUNTY-EDU-1", "COUNTY-EDU-2", "COUNTY-AGR-1")
 
@@ -32,7 +33,7 @@ def load(path, user, loader, **kwargs):
 
 
 def records():
-    return sorted(ExecutionRecord.objects.values_list("project_year__project__code", "month", "paid_amount"))
+    return month_rows()
 
 
 def counts(result):
@@ -51,7 +52,7 @@ def test_utf8_file_loads(tmp_path, perf, loader):
     assert (batch.rows, batch.created, batch.encoding, batch.region, batch.created_by) == (
         3, 3, "utf-8", perf.grants[0].effective_region, perf)
     assert len(batch.sha256) == 64 and batch.filename == "execution.csv"
-    assert ExecutionRecord.objects.filter(batch=batch).count() == 3
+    assert ExecutionYear.objects.filter(batch=batch).count() == 2  # one row per project year
 
 
 @pytest.mark.parametrize("encoding, expected", [("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")])
@@ -62,8 +63,7 @@ def test_bom_and_gb18030_with_chinese_headers(tmp_path, perf, loader, encoding, 
     result = load(path, perf, loader)
     assert result.ok, messages(result)
     assert result.batch.encoding == expected
-    record = ExecutionRecord.objects.get()
-    assert (record.month, record.paid_amount, record.source) == (3, Decimal("1000.50"), "国库集中支付系统")
+    assert month_rows("source") == [("COUNTY-EDU-1", 3, Decimal("1000.50"), "国库集中支付系统")]
 
 
 def test_xlsx_with_title_rows_and_numbers(tmp_path, perf, loader):
@@ -116,7 +116,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(tmp_path, perf, loader, 
         (12, "function_code", "2050", "功能分类科目编码应为 3、5 或 7 位数字"),
     ]
     assert str(result.errors[0]) == "第3行「project_code」值「NO-SUCH」：项目编码不存在或不在您的管理范围内"
-    assert ExecutionRecord.objects.count() == 0 and ExecutionBatch.objects.count() == before
+    assert ExecutionYear.objects.count() == 0 and ExecutionBatch.objects.count() == before
     assert result.batch is None
 
 
@@ -130,7 +130,7 @@ def test_same_file_twice_changes_nothing(tmp_path, perf, loader):
     assert records() == state
     assert not ExecutionChange.objects.exists()
     assert ExecutionBatch.objects.get(pk=second.batch.pk).unchanged == 9
-    assert set(ExecutionRecord.objects.values_list("batch", flat=True)) == {first.batch.pk}
+    assert set(ExecutionYear.objects.values_list("batch", flat=True)) == {first.batch.pk}
 
 
 def test_a_corrected_month_replaces_the_figure_and_is_logged(tmp_path, perf, loader):
@@ -145,7 +145,7 @@ def test_a_corrected_month_replaces_the_figure_and_is_logged(tmp_path, perf, loa
     assert (change.batch, change.month, change.before, change.after) == (
         result.batch, 2, Decimal("200.00"), Decimal("250.50"))
     assert change.project_year.project.code == "COUNTY-EDU-1"
-    assert ExecutionRecord.objects.get(month=2).batch == result.batch
+    assert ExecutionYear.objects.get().batch == result.batch
 
 
 def test_optional_columns_update_and_absent_columns_are_kept(tmp_path, perf, loader):
@@ -157,7 +157,7 @@ def test_optional_columns_update_and_absent_columns_are_kept(tmp_path, perf, loa
     assert counts(result) == (1, 0, 1, 0) and not ExecutionChange.objects.exists()
     result = load(write_csv(tmp_path, [("COUNTY-EDU-1", 2025, 1, "100")], name="c.csv"), perf, loader)
     assert counts(result) == (1, 0, 0, 1)
-    record = ExecutionRecord.objects.get()
+    record = ExecutionYear.objects.get()
     assert (record.budget_type, record.function_code, record.source) == ("一般公共预算", "205", "国库")
 
 

@@ -1,6 +1,7 @@
 """The execution import pages: upload, templates, job progress and errors, background jobs, recent batches."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,7 @@ from openpyxl import load_workbook
 
 from perfbudget.core.models import Job
 from perfbudget.monitoring.execution.jobs import start_import
-from perfbudget.monitoring.models import ExecutionBatch, ExecutionRecord
+from perfbudget.monitoring.models import ExecutionBatch, ExecutionYear
 
 from .execution_helpers import csv_text, xlsx_bytes
 
@@ -44,7 +45,7 @@ def test_templates_download_and_import_as_they_are(world, login, tmp_path):
     wb.save(out)
     r = client.post(URL, {"file": upload(out.getvalue(), "filled.xlsx")})
     assert r.status_code == 302
-    assert ExecutionRecord.objects.get().paid_amount == 1500.25
+    assert ExecutionYear.objects.get().m04 == Decimal("1500.25")
 
 
 def test_upload_shows_counts_on_the_job_page(world, login):
@@ -69,7 +70,7 @@ def test_bad_rows_are_listed_with_a_report(world, login):
     assert report.status_code == 200
     rows = list(load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True))
     assert len(rows) >= 4 and rows[1][:2] == (2, "month")
-    assert not ExecutionRecord.objects.exists()
+    assert not ExecutionYear.objects.exists()
     # another user cannot see the job
     assert login(world.users["sibling"]["budget"]).get(f"/monitoring/execution/jobs/{job.pk}/").status_code == 404
 
@@ -108,7 +109,7 @@ def test_background_job_with_errors_writes_nothing(world, immediate_tasks, djang
     job = Job.objects.get(pk=result.job.pk)
     assert job.status == Job.Status.FAILED and "未写入任何数据" in job.error
     assert job.result["errors"][0][:3] == [14, "project_code", "COUNTY-EDU-1"]
-    assert not ExecutionRecord.objects.exists()
+    assert not ExecutionYear.objects.exists()
 
 
 def test_batches_are_scoped_to_the_region(world, login):

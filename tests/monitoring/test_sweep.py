@@ -14,7 +14,8 @@ from perfbudget.core.models import Job
 from perfbudget.monitoring import sweep as sweeping
 from perfbudget.monitoring.forecast import BASIS_LINEAR, BASIS_OWN, BASIS_PATTERN
 from perfbudget.monitoring.models import (
-    ExecutionRecord,
+    MONTH_FIELDS,
+    ExecutionYear,
     FormIndicator,
     MonitoringForm,
     MonitoringRound,
@@ -24,15 +25,11 @@ from perfbudget.monitoring.models import (
 from perfbudget.monitoring.warnings import evaluate
 from perfbudget.rulesets.services import resolve, revise
 from tests.factories import function_class, project_year
+from tests.monitoring.helpers import pay
 
 AS_OF = datetime.date(2025, 8, 25)
 DUE = datetime.date(2025, 8, 20)
 MIN = 2  # similar projects needed for a pattern in these small worlds
-
-
-def pay(py, amounts):
-    ExecutionRecord.objects.bulk_create(
-        ExecutionRecord(project_year=py, month=m, paid_amount=D(a)) for m, a in enumerate(amounts, start=1) if a)
 
 
 def make_round(region, through_month=7, code="m07"):
@@ -136,7 +133,8 @@ def test_rerun_replaces_the_rounds_warnings(setup):
     rnd, forms = setup
     first = sweeping.run_sweep(rnd, as_of=AS_OF, min_pattern_projects=MIN)
     n = MonitoringWarning.objects.filter(round=rnd).count()
-    ExecutionRecord.objects.filter(project_year=forms["laggard"].project_year).update(paid_amount=D(100000))
+    ExecutionYear.objects.filter(project_year=forms["laggard"].project_year).update(
+        **{f: D(100000) for f in MONTH_FIELDS})
     second = sweeping.run_sweep(rnd, as_of=AS_OF, min_pattern_projects=MIN)
     assert WarningSweep.objects.filter(round=rnd).count() == 2
     assert not MonitoringWarning.objects.filter(sweep=first).exists()

@@ -1,6 +1,13 @@
 """The PostgreSQL loader: COPY into a temporary staging table, the canonical rows typed and resolved in SQL, the rest
-through the Python cell rules, then a set-based write.
+through the Python cell rules, then a set-based write of one row per project year (`ExecutionYear`).
 
+0. Direct path, for a CSV whose cells PostgreSQL reads as the rules do (no sign, exponent or COPY end marker in
+   the bytes, which Python checks while it streams them): COPY straight into typed columns (month 1–12, amounts
+   ≥ 0 with at most two decimals and 14 integer digits, enforced by CHECKs as COPY parses), one GROUP BY folding
+   the months of each (code, year) into a row and resolving it to its project year, then one INSERT of those rows
+   — or, when some exist, the general write of step 5. Any refusal (a cell COPY or a CHECK rejects, an unknown
+   code, a duplicate month, an optional text that is not canonical) rolls the attempt back to its savepoint and
+   the file takes steps 1–5, which find and word every problem.
 1. The file streams into `exec_stage` (row number + one text column per file column): a CSV is handed to COPY as
    raw bytes (PostgreSQL parses it; no Python per line); should COPY refuse it (ragged rows, blank lines, odd line
    ends), the same file is re-sent row by row from Python's csv reader. `.xlsx` rows always go row by row.
@@ -13,18 +20,21 @@ through the Python cell rules, then a set-based write.
    the values and the messages are exactly those of the generic loader. Valid ones join the fast rows.
 4. Duplicates: one GROUP BY over (project year, month). Any problem → every problem counted, the first rows'
    errors read back in file order, nothing written.
-5. Write (caller's transaction, table locked against other imports): one join counts the rows already present and
-   those that differ; changed rows → change log + `UPDATE … FROM`; new rows → `INSERT … SELECT` (with an
-   anti-join only when some rows were present). Nothing per row in Python.
+5. Write (caller's transaction, table locked against other imports): the rows fold into one row per project year
+   (`exec_wide`; the optional values of the latest month win); one join counts the months new, changed and
+   unchanged; changed figures → change log, changed project years → `UPDATE … FROM`, new ones → `INSERT …
+   SELECT`. Nothing per row in Python.
 """
 
+import re
 import time
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from perfbudget.core.importexport.constants import MAX_STORED_ERRORS
 
+from ..models import MONTH_FIELDS
 from .cells import Problem, is_blank
 from .columns import BY_FIELD, FIELDS
 from .rows import projects_in_scope
@@ -32,10 +42,11 @@ from .rows import projects_in_scope
 OPTIONAL = ("budget_type", "function_code", "source")
 MAX_LENGTH = {"budget_type": 20, "function_code": 7, "source": 50}
 PROGRESS_BYTES = 8 << 20
-TEMP_TABLES = ", ".join(["exec_stage", "exec_rows", "exec_slow", "exec_detail", "exec_all", "exec_errors",
-                         "exec_codes", "exec_diff", *(f"exec_map_{f}" for f in FIELDS),
+TEMP_TABLES = ", ".join(["exec_typed", "exec_wide", "exec_stage", "exec_rows", "exec_slow", "exec_detail", "exec_all",
+                         "exec_errors", "exec_codes", *(f"exec_map_{f}" for f in FIELDS),
                          *(f"exec_slowmap_{f}" for f in FIELDS)])
-TARGET = "monitoring_executionrecord"
+TARGET = "monitoring_executionyear"
+MONTHS = range(1, 13)
 
 
 def load(source, user, batch, result, progress=None):
@@ -47,6 +58,10 @@ def load(source, user, batch, result, progress=None):
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+        if source.kind == "csv" and _direct(cursor, source, fields, user, batch, result, progress, clock):
+            cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
+            return
         _stage(cursor, source, progress)
         clock("copy")
         fast, slow = _fast(cursor, header, fields, user)
@@ -64,6 +79,7 @@ def load(source, user, batch, result, progress=None):
         if bad:
             _read_errors(cursor, source, fields, result, detail=bool(slow))
         elif result.total:
+            _fold_rows(cursor, fields)
             _write(cursor, batch, fields, result)
         clock("write")
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
@@ -77,6 +93,137 @@ class _Clock:
         now = time.perf_counter()
         self.timings[phase] = round(now - self.last, 3)
         self.last = now
+
+
+# --- 0. direct path -----------------------------------------------------------------------------------------
+
+# Bytes after which PostgreSQL's number input would read a cell the rules refuse (a leading sign: "+5", "-0";
+# an exponent: "1.2E+11", Excel's way of losing digits) or COPY would stop early (its end marker "\."). Found
+# anywhere (a code may hold them too), the file takes the checked path: slower, never wrong.
+SUSPECT = (b"+", b",-", b'"-', b"\n-", b"\n\\.")
+EXPONENT = re.compile(rb"[0-9.][eE][-+0-9]")
+TYPED = {"month": "smallint NOT NULL CHECK ({c} BETWEEN 1 AND 12)",
+         "paid_amount": "numeric NOT NULL CHECK ({c} >= 0 AND {c} < 1e14 AND scale({c}) <= 2)"}
+
+
+class _NotDirect(Exception):
+    """The file needs the checked path."""
+
+
+def _suspect(chunk):
+    return any(p in chunk for p in SUSPECT) or ((b"e" in chunk or b"E" in chunk) and EXPONENT.search(chunk))
+
+
+def _direct(cursor, source, fields, user, batch, result, progress, clock):
+    """Load the file by the direct path; False (nothing kept) when it needs the checked one."""
+    try:
+        with transaction.atomic():
+            _copy_typed(cursor, source, progress)
+            clock("copy")
+            result.total = cursor.cursor.rowcount
+            if progress:
+                progress(None, "saving")
+            if not result.total:
+                return False
+            cursor.execute("ANALYZE exec_typed")  # the fold's size, for the join's plan
+            _write_direct(cursor, source.header, fields, user, batch, result)
+            clock("write")
+            return True
+    except (_NotDirect, DataError, IntegrityError, psycopg.errors.DataError, psycopg.errors.IntegrityError,
+            psycopg.errors.QueryCanceled):
+        result.total = result.created = result.updated = result.unchanged = 0
+        clock("direct")
+        return False
+
+
+def _copy_typed(cursor, source, progress):
+    names = {i: f for f, i in source.header.index.items()}
+    columns = ", ".join(f"c{i} " + TYPED.get(names.get(i), "text").format(c=f"c{i}")
+                        for i in range(source.header.width))
+    cursor.execute(f"CREATE TEMP TABLE exec_typed ({columns}) ON COMMIT DROP")
+    encoding = "GB18030" if source.encoding == "gb18030" else "UTF8"
+    with cursor.cursor.copy(f"COPY exec_typed FROM STDIN WITH (FORMAT csv, ENCODING '{encoding}')") as copy:
+        sent, tail = 0, b"\n"
+        for chunk in source.csv_bytes():
+            if _suspect(tail + chunk):
+                raise _NotDirect
+            copy.write(chunk)
+            tail = chunk[-2:]
+            sent += len(chunk)
+            if progress and sent % PROGRESS_BYTES < len(chunk):
+                progress(_estimate(source, sent), "validating")
+
+
+def _write_direct(cursor, header, fields, user, batch, result):
+    """Fold the months of each (code, year) and resolve it; insert the rows when none exists yet (a refused row
+    or an existing one stops the INSERT), else go through the general write."""
+    optional = [f for f in OPTIONAL if f in fields]
+    code, year, month, amount = (_raw(header, f, "t")
+                                 for f in ("project_code", "fiscal_year", "month", "paid_amount"))
+    folded = [f"{code} AS code, {year} AS year, sum(1 << {month}) AS bits",
+              *(f"max({amount}) FILTER (WHERE {month} = {m}) AS {f}"
+                for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))]
+    ok, params = ["k.py_id IS NOT NULL", f"a.bits = {_bits('a')}"], []
+    for field in optional:
+        raw = f"coalesce({_raw(header, field, 't')}, '')"
+        folded += [f"min({raw}) AS {field}_lo", f"max({raw}) AS {field}"]
+        ok.append(f"a.{field}_lo = a.{field} AND a.{field} = ANY(%s)")
+        params.append(_kept_texts(cursor, header, field))
+    keys, key_params = _scope_keys(user)
+    params += key_params
+    select = (f"""SELECT CASE WHEN {" AND ".join(ok)} THEN k.py_id END AS py_id,
+                         {", ".join(f"a.{f}" for f in (*MONTH_FIELDS, *optional))}
+                  FROM (SELECT {", ".join(folded)} FROM exec_typed t GROUP BY 1, 2) a
+                  LEFT JOIN ({keys}) k ON k.code = a.code AND k.year = a.year""")
+    if not _any_present(cursor, header, keys, key_params):
+        try:
+            with transaction.atomic():
+                values = ", ".join(f"w.{f}" if f in optional else "''" for f in OPTIONAL)
+                cursor.execute(f"""INSERT INTO {TARGET} (project_year_id, {", ".join(MONTH_FIELDS)},
+                                                         {", ".join(OPTIONAL)}, batch_id)
+                                   SELECT w.py_id, {", ".join(f"w.{f}" for f in MONTH_FIELDS)}, {values}, %s
+                                   FROM ({select}) w""", [batch.pk, *params])
+            result.created = result.total
+            return
+        except psycopg.errors.UniqueViolation:
+            pass  # some project years have rows after all
+        except IntegrityError as exc:
+            if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+                raise
+    cursor.execute(f"CREATE TEMP TABLE exec_wide ON COMMIT DROP AS {select}", params)
+    cursor.execute("SELECT EXISTS (SELECT FROM exec_wide WHERE py_id IS NULL)")
+    if cursor.fetchone()[0]:
+        raise _NotDirect
+    _write(cursor, batch, fields, result)
+
+
+def _kept_texts(cursor, header, field, limit=1000):
+    """The distinct texts of an optional column that its rule keeps as they are (blank included); a column with
+    a text the rule would change or refuse, or with more than `limit` texts, needs the checked path."""
+    raw = f"coalesce({_raw(header, field, 't')}, '')"
+    cursor.execute(f"SELECT DISTINCT {raw} FROM exec_typed t LIMIT {limit + 1}")
+    texts = [text for (text,) in cursor.fetchall()]
+    parse = BY_FIELD[field].parse
+    if len(texts) > limit or any(parse(text) != (text, None) for text in texts):
+        raise _NotDirect
+    return texts
+
+
+def _bits(alias):
+    """The months present in a folded row as bits (1 << month): equal to sum(1 << month) over its rows exactly when
+    no month came twice."""
+    return " + ".join(f"(CASE WHEN {alias}.{f} IS NULL THEN 0 ELSE {1 << m} END)"
+                      for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))
+
+
+def _any_present(cursor, header, keys, params):
+    """Whether the first rows of the file already have project-year rows (then the general write is the way)."""
+    code, year = _raw(header, "project_code", "t"), _raw(header, "fiscal_year", "t")
+    cursor.execute(f"""SELECT EXISTS (SELECT FROM (SELECT {code} AS code, {year} AS year
+                                                     FROM exec_typed t LIMIT 1000) s
+                                      JOIN ({keys}) k ON k.code = s.code AND k.year = s.year
+                                      JOIN {TARGET} e ON e.project_year_id = k.py_id)""", params)
+    return cursor.fetchone()[0]
 
 
 # --- 1. staging ---------------------------------------------------------------------------------------------
@@ -334,34 +481,59 @@ def _read_errors(cursor, source, fields, result, detail):
 
 # --- 5. writing ---------------------------------------------------------------------------------------------
 
+def _fold_rows(cursor, fields):
+    """exec_wide: the checked rows folded into one row per project year (the optional values of its latest month)."""
+    optional = [f for f in OPTIONAL if f in fields]
+    cursor.execute(f"""CREATE TEMP TABLE exec_wide ON COMMIT DROP AS
+                       SELECT py_id, {", ".join(f"max(amount) FILTER (WHERE month = {m}) AS {f}"
+                                                for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))}
+                              {"".join(f", (array_agg({f} ORDER BY month DESC))[1] AS {f}" for f in optional)}
+                       FROM exec_rows GROUP BY py_id""")
+
+
 def _write(cursor, batch, fields, result):
-    """New rows are inserted, rows that differ updated (and a replaced amount logged), the others left alone: an
-    upsert would lock (and rewrite the header of) every conflicting row, even one it leaves alone. The table lock
-    keeps other imports out between the comparison and the write (readers are not blocked)."""
-    present = [f for f in OPTIONAL if f in fields]
-    compared = ("paid_amount", *present)
-    mine = ", ".join(f"r.{'amount' if f == 'paid_amount' else f}" for f in compared)
-    theirs = ", ".join(f"e.{f}" for f in compared)
-    differs = f"ROW({theirs}) IS DISTINCT FROM ROW({mine})"
-    key = "e.project_year_id = r.py_id AND e.month = r.month"
+    """exec_wide into the table: the months new, changed and unchanged are counted by one join; replaced figures
+    are logged; project years with a change are updated and new ones inserted, the others left alone (an upsert
+    would lock and rewrite every conflicting row). A month counts as updated when its amount or its project
+    year's optional values changed. The table lock keeps other imports out between the comparison and the write
+    (readers are not blocked)."""
+    optional = [f for f in OPTIONAL if f in fields]
+    attributes = " OR ".join(f"e.{f} IS DISTINCT FROM w.{f}" for f in optional) or "false"
+
+    def months(condition):
+        return " + ".join(f"CASE WHEN {condition.format(w=f'w.{f}', e=f'e.{f}')} THEN 1 ELSE 0 END"
+                          for f in MONTH_FIELDS)
+
+    differs = " OR ".join(f"(w.{f} IS NOT NULL AND w.{f} IS DISTINCT FROM e.{f})" for f in MONTH_FIELDS)
+    changed_row = f"e.project_year_id IS NOT NULL AND ({differs} OR {attributes})"
     cursor.execute(f"LOCK TABLE {TARGET} IN SHARE ROW EXCLUSIVE MODE")
-    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE {differs}) FROM exec_rows r JOIN {TARGET} e ON {key}")
-    present_rows, changed = cursor.fetchone()
-    if changed:
-        cursor.execute(f"""CREATE TEMP TABLE exec_diff ON COMMIT DROP AS
-                           SELECT e.id, r.py_id, r.month, {mine}, e.paid_amount AS before
-                           FROM exec_rows r JOIN {TARGET} e ON {key} WHERE {differs}""")
-        cursor.execute("""INSERT INTO monitoring_executionchange (batch_id, project_year_id, month, before, after)
-                          SELECT %s, py_id, month, before, amount FROM exec_diff WHERE before <> amount""", [batch.pk])
-        updates = ", ".join(f"{f} = r.{'amount' if f == 'paid_amount' else f}" for f in compared)
-        cursor.execute(f"UPDATE {TARGET} e SET {updates}, batch_id = %s FROM exec_diff r WHERE e.id = r.id",
-                       [batch.pk])
-    if present_rows < result.total:
-        values = ", ".join(f"r.{f}" if f in present else "''" for f in OPTIONAL)
-        new = f"WHERE NOT EXISTS (SELECT FROM {TARGET} e WHERE {key})" if present_rows else ""
+    cursor.execute(f"""SELECT count(*), count(e.project_year_id),
+                              coalesce(sum({months("{w} IS NOT NULL AND {e} IS NULL")}), 0),
+                              coalesce(sum({months("{w} <> {e}")}), 0),
+                              coalesce(sum({months("{w} = {e}")}) FILTER (WHERE {attributes}), 0),
+                              coalesce(sum({months("{w} = {e}")}), 0),
+                              count(*) FILTER (WHERE {changed_row})
+                       FROM exec_wide w LEFT JOIN {TARGET} e ON e.project_year_id = w.py_id""")
+    rows, present, created, amounts_changed, attributes_changed, same, rows_changed = cursor.fetchone()
+    if amounts_changed:
+        values = ", ".join(f"({m}, e.{f}, w.{f})" for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))
+        cursor.execute(f"""INSERT INTO monitoring_executionchange (batch_id, project_year_id, month, before, after)
+                           SELECT %s, w.py_id, v.month, v.before, v.after
+                           FROM exec_wide w JOIN {TARGET} e ON e.project_year_id = w.py_id
+                           CROSS JOIN LATERAL (VALUES {values}) v (month, before, after)
+                           WHERE v.before <> v.after""", [batch.pk])
+    if rows_changed:
+        updates = ", ".join([*(f"{f} = coalesce(w.{f}, e.{f})" for f in MONTH_FIELDS),
+                             *(f"{f} = w.{f}" for f in optional)])
+        cursor.execute(f"""UPDATE {TARGET} e SET {updates}, batch_id = %s FROM exec_wide w
+                           WHERE e.project_year_id = w.py_id AND ({differs} OR {attributes})""", [batch.pk])
+    if present < rows:
+        values = ", ".join(f"w.{f}" if f in optional else "''" for f in OPTIONAL)
+        new = f"WHERE NOT EXISTS (SELECT FROM {TARGET} e WHERE e.project_year_id = w.py_id)" if present else ""
         cursor.execute(
-            f"""INSERT INTO {TARGET} (project_year_id, month, paid_amount, budget_type, function_code, source, batch_id)
-                SELECT r.py_id, r.month, r.amount, {values}, %s FROM exec_rows r {new}""", [batch.pk])
-    result.created = result.total - present_rows
-    result.updated = changed
-    result.unchanged = present_rows - changed
+            f"""INSERT INTO {TARGET} (project_year_id, {", ".join(MONTH_FIELDS)}, {", ".join(OPTIONAL)}, batch_id)
+                SELECT w.py_id, {", ".join(f"w.{f}" for f in MONTH_FIELDS)}, {values}, %s FROM exec_wide w {new}""",
+            [batch.pk])
+    result.created = created
+    result.updated = amounts_changed + attributes_changed
+    result.unchanged = same - attributes_changed
