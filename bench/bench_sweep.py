@@ -9,8 +9,9 @@ INSERT … SELECT generate_series (deterministic: setseed):
 
 - N projects over the world's nine units and 60 function codes (6 类 × 5 款 × 2 项), three project classes and
   two budget types; a 2024 and a 2025 budget for each;
-- 12 months of payments in both years (four monthly shapes: even, front-loaded, back-loaded, December-heavy;
-  2025 scaled per project between 75% and 120% so that every rule fires somewhere): 24 rows per project;
+- 12 months of payments in both years, one row of twelve month columns per project year (four monthly shapes:
+  even, front-loaded, back-loaded, December-heavy; 2025 scaled per project between 75% and 120% so that every
+  rule fires somewhere);
 - a province-wide round through July with a form for every 2025 project (90% submitted, some after the due
   date) and `--indicators` rows per form: 85% forecast exactly as the target, 12% a different value that
   reaches it, 2.5% one that does not (half rated 有可能), 0.5% rated 完全不可能. With --all-differ no forecast is

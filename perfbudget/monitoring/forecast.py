@@ -103,7 +103,7 @@ class Forecast:
         if month <= t:
             return self.actual[month - 1]
         paid = self.actual[-1]
-        return (paid + (self.amount - paid) * self.factors[month - t - 1]).quantize(CENT, rounding=ROUND_HALF_UP)
+        return (paid + (self.amount - paid) * self.factors[month - t - 1]).quantize(CENT, ROUND_HALF_UP)
 
     def rate_at(self, month: int, budget) -> Decimal | None:
         budget = to_decimal(budget)
@@ -130,15 +130,15 @@ def to_decimal(value) -> Decimal | None:
 def money(value) -> Decimal:
     if type(value) is not Decimal:
         value = to_decimal(value)
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def percent_text(ratio) -> str:
     """0.523 → "52.3%", 0.6 → "60%": one decimal where needed."""
     if type(ratio) is not Decimal:
         ratio = to_decimal(ratio)
-    text = f"{(ratio * 100).quantize(TENTH, rounding=ROUND_HALF_UP):f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    text = str((ratio * 100).quantize(TENTH, ROUND_HALF_UP))  # one decimal: never in exponent notation
+    return (text[:-2] if text[-1] == "0" else text) + "%"
 
 
 def months_label(through_month: int) -> str:
@@ -263,8 +263,8 @@ def _result(budget, cum, year_end, basis, share, factors, text, pattern):
                 year_end, capped, text = budget, True, text + CAPPED_TEXT
         elif year_end > paid:
             year_end, capped, text = paid, True, text + OVERPAID_TEXT
-    year_end = year_end.quantize(CENT, rounding=ROUND_HALF_UP)
-    rate = (year_end / budget).quantize(RATE_PLACES, rounding=ROUND_HALF_UP) if budget else None
+    year_end = year_end.quantize(CENT, ROUND_HALF_UP)
+    rate = (year_end / budget).quantize(RATE_PLACES, ROUND_HALF_UP) if budget else None
     return Forecast(year_end, rate, cum, text, basis, capped, share, pattern, factors)
 
 

@@ -10,7 +10,12 @@ Rules (values of the rule set's 运行监控 keys, a plain dict; `rules_from_val
   target's comparator, read by `indicators.values`) → red, yellow when rated 有可能.
 - FORM_LATE: the form was submitted after its due date → yellow. FORM_MISSING: not submitted and past due → red.
 
-No finding → green. Messages are Chinese and state the numbers; `figures` holds them JSON-ready.
+No finding → green. Messages are Chinese and state the numbers; `figures` holds them JSON-ready and
+`figures_json` the JSON text the sweep stores, written with them (the text `json` gives with ensure_ascii off and
+", " / ": " separators).
+
+`evaluate` runs once per project of a round (200,000 in a large one): the rule values' texts are built once per
+`RuleValues`, and a finding's message and JSON are put together from them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from json.encoder import encode_basestring
 
 from perfbudget.indicators.values import base_quantity, deadline, parse_value
 
@@ -77,6 +83,7 @@ class Finding:
     message: str
     figures: dict = field(default_factory=dict)
     indicator: str = ""
+    figures_json: str = field(default="", compare=False, repr=False)  # `figures` as JSON text; "" when not written
 
 
 @dataclass(frozen=True)
@@ -86,10 +93,26 @@ class RuleValues:
     red_margin: Decimal
 
     def __post_init__(self):
-        # texts and JSON numbers of the thresholds, built once per sweep rather than once per project
-        object.__setattr__(self, "_checkpoint_texts", {m: (percent_text(r), _ratio(r)) for m, r in self.checkpoints})
-        object.__setattr__(self, "_margin_texts", {RED: (percent_text(self.red_margin)[:-1], _ratio(self.red_margin)),
-                                                   YELLOW: (percent_text(self.margin)[:-1], _ratio(self.margin))})
+        # the thresholds' texts, built once per sweep rather than once per project
+        object.__setattr__(self, "_checkpoint_rules", tuple(_checkpoint_rule(m, r) for m, r in self.checkpoints
+                                                            if 1 <= m <= 12))
+        object.__setattr__(self, "_margin_texts", {RED: _margin_text(self.red_margin),
+                                                   YELLOW: _margin_text(self.margin)})
+
+
+def _checkpoint_rule(month, target):
+    """(month, target, its JSON number, message heads when past and when forecast, message tail, JSON up to the
+    rate, JSON from the rate up to the amount) of one checkpoint."""
+    ratio = _ratio(target)
+    return (month, target, ratio, f"截至{month}月底预算执行率 ", f"按当前进度预计{_month_end(month)}执行率 ",
+            f"，低于节点目标 {percent_text(target)}", f'{{"month": {month}, "rate": ',
+            f', "target": {ratio!r}, "amount": ')
+
+
+def _margin_text(margin):
+    """(points text, JSON number, its JSON text) of a margin."""
+    ratio = _ratio(margin)
+    return percent_text(margin)[:-1], ratio, repr(ratio)
 
 
 def _ratio(x) -> float:
@@ -110,8 +133,13 @@ def rules_from_values(values: Mapping | None) -> RuleValues:
 
 
 def overall_level(findings: Sequence[Finding]) -> str:
-    levels = {f.level for f in findings}
-    return RED if RED in levels else YELLOW if YELLOW in levels else GREEN
+    level = GREEN
+    for f in findings:
+        if f.level == RED:
+            return RED
+        if f.level == YELLOW:
+            level = YELLOW
+    return level
 
 
 def evaluate(facts: Facts, rules: Mapping | RuleValues | None = None) -> list[Finding]:
@@ -124,7 +152,7 @@ def evaluate(facts: Facts, rules: Mapping | RuleValues | None = None) -> list[Fi
         _checkpoints(facts, rules, findings)
         _behind_time(facts, rules, findings)
     if facts.indicators:
-        findings += _indicators(facts)
+        _indicators(facts, findings)
     if facts.due_on is not None:
         findings += _form_dates(facts)
     return findings
@@ -139,42 +167,48 @@ def _month_end(month):
 
 
 def _checkpoints(facts, rules, out):
+    """A checkpoint month up to the cut-off below its target → red; a later one whose forecast is below → yellow."""
     budget = facts.budget
     t = facts.through_month
-    texts = rules._checkpoint_texts
-    for month, target in rules.checkpoints:
-        if not 1 <= month <= 12:
-            continue
+    cum = facts.cumulative
+    for month, target, target_ratio, past_head, forecast_head, tail, json_head, json_target in rules._checkpoint_rules:
         if month <= t:
-            amount = facts.cumulative[month - 1] if len(facts.cumulative) >= month else facts.executed
-            if amount >= target * budget:
-                continue
-            rate = amount / budget
-            target_text, target_ratio = texts[month]
-            out.append(Finding(CHECKPOINT, RED, (
-                f"截至{month}月底预算执行率 {percent_text(rate)}，低于节点目标 {target_text}"),
-                {"month": month, "rate": _ratio(rate), "target": target_ratio, "amount": str(amount),
-                 "budget": str(budget), "forecast": False}))
+            amount = cum[month - 1] if len(cum) >= month else facts.executed
+            level, head, forecast = RED, past_head, False
         elif facts.forecast is not None:
             amount = facts.forecast.at(month)
-            if amount >= target * budget:
-                continue
-            rate = amount / budget
-            target_text, target_ratio = texts[month]
-            out.append(Finding(CHECKPOINT, YELLOW, (
-                f"按当前进度预计{_month_end(month)}执行率 {percent_text(rate)}，低于节点目标 {target_text}"),
-                {"month": month, "rate": _ratio(rate), "target": target_ratio, "amount": str(amount),
-                 "budget": str(budget), "forecast": True}))
+            level, head, forecast = YELLOW, forecast_head, True
+        else:
+            continue
+        if amount >= target * budget:
+            continue
+        rate = amount / budget
+        ratio = _ratio(rate)
+        amount_text, budget_text = str(amount), str(budget)
+        out.append(Finding(
+            CHECKPOINT, level, f"{head}{percent_text(rate)}{tail}",
+            {"month": month, "rate": ratio, "target": target_ratio, "amount": amount_text, "budget": budget_text,
+             "forecast": forecast},
+            "", f'{json_head}{ratio!r}{json_target}"{amount_text}", "budget": "{budget_text}", '
+                f'"forecast": {"true" if forecast else "false"}}}'))
 
 
-_PROGRESS = {t: (time_progress(t), percent_text(time_progress(t)), _ratio(time_progress(t))) for t in range(1, 13)}
+def _progress(t):
+    """Time progress at the end of month t: the ratio, its text, its JSON number and that number's JSON text."""
+    progress = time_progress(t)
+    ratio = _ratio(progress)
+    return progress, percent_text(progress), ratio, repr(ratio)
+
+
+_PROGRESS = {t: _progress(t) for t in range(1, 13)}
 
 
 def _behind_time(facts, rules, out):
     budget = facts.budget
     t = facts.through_month
-    progress, progress_text, progress_ratio = _PROGRESS[t]
-    rate = facts.executed / budget
+    progress, progress_text, progress_ratio, progress_json = _PROGRESS[t]
+    executed = facts.executed
+    rate = executed / budget
     gap = progress - rate
     if gap > rules.red_margin:
         level = RED
@@ -182,48 +216,53 @@ def _behind_time(facts, rules, out):
         level = YELLOW
     else:
         return
-    margin_text, margin_ratio = rules._margin_texts[level]
-    out.append(Finding(BEHIND_TIME, level, (
+    margin_text, margin_ratio, margin_json = rules._margin_texts[level]
+    rate_ratio, gap_ratio, executed_text, budget_text = _ratio(rate), _ratio(gap), str(executed), str(budget)
+    out.append(Finding(
+        BEHIND_TIME, level,
         f"截至{t}月底预算执行率 {percent_text(rate)}，序时进度 {progress_text}，落后 {percent_text(gap)[:-1]}个百分点"
-        f"（预警幅度 {margin_text}个百分点）"),
-        {"month": t, "rate": _ratio(rate), "time_progress": progress_ratio, "gap": _ratio(gap),
-         "margin": margin_ratio, "executed": str(facts.executed), "budget": str(budget)}))
+        f"（预警幅度 {margin_text}个百分点）",
+        {"month": t, "rate": rate_ratio, "time_progress": progress_ratio, "gap": gap_ratio, "margin": margin_ratio,
+         "executed": executed_text, "budget": budget_text},
+        "", f'{{"month": {t}, "rate": {rate_ratio!r}, "time_progress": {progress_json}, "gap": {gap_ratio!r}, '
+            f'"margin": {margin_json}, "executed": "{executed_text}", "budget": "{budget_text}"}}'))
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Indicators
 
 
-def _indicators(facts):
-    out = []
+def _indicators(facts, out):
     for row in facts.indicators:
         finding = indicator_finding(row, facts.year)
         if finding is not None:
             out.append(finding)
-    return out
 
 
 def indicator_finding(row: IndicatorFact, year: int | None = None) -> Finding | None:
     """The INDICATOR_FORECAST finding of one indicator row, or None."""
     target, fc = (row.target or "").strip(), (row.forecast or "").strip()
-    figures = {"target": target, "forecast": fc, "actual": (row.actual or "").strip(), "likelihood": row.likelihood}
-    forecast_part = f"，预计 {fc}" if fc else ""
     if row.likelihood == IMPOSSIBLE:
-        return _indicator(RED, f"指标“{row.name}”完成可能性为完全不可能（目标 {target}{forecast_part}）",
-                          figures, row.name)
+        forecast_part = f"，预计 {fc}" if fc else ""
+        return _indicator(row, RED, f"指标“{row.name}”完成可能性为完全不可能（目标 {target}{forecast_part}）",
+                          target, fc)
     if not fc or fc == target:
         return None
     if reaches(target, fc, year) is not False:
         return None
     level = YELLOW if row.likelihood == POSSIBLE else RED
     said = f"（完成可能性：{LIKELIHOOD_TEXT[row.likelihood]}）" if row.likelihood in LIKELIHOOD_TEXT else ""
-    return _indicator(level, f"指标“{row.name}”预计完成 {fc}，未达到目标 {target}{said}", figures, row.name)
+    return _indicator(row, level, f"指标“{row.name}”预计完成 {fc}，未达到目标 {target}{said}", target, fc)
 
 
-def _indicator(level, message, figures, name):
+def _indicator(row, level, message, target, fc):
     if len(message) > MESSAGE_MAX:
         message = message[:MESSAGE_MAX - 1] + "…"
-    return Finding(INDICATOR_FORECAST, level, message, figures, name[:200])
+    actual, likelihood = (row.actual or "").strip(), row.likelihood
+    return Finding(INDICATOR_FORECAST, level, message,
+                   {"target": target, "forecast": fc, "actual": actual, "likelihood": likelihood}, row.name[:200],
+                   f'{{"target": {encode_basestring(target)}, "forecast": {encode_basestring(fc)}, '
+                   f'"actual": {encode_basestring(actual)}, "likelihood": {encode_basestring(likelihood)}}}')
 
 
 def reaches(target: str, forecast: str, year: int | None = None) -> bool | None:
@@ -301,18 +340,24 @@ def _form_dates(facts):
     due = facts.due_on
     if due is None:
         return []
-    if facts.submitted_on is not None:
-        if facts.submitted_on > due:
-            days = (facts.submitted_on - due).days
-            return [Finding(FORM_LATE, YELLOW, (
-                f"监控表于{_date(facts.submitted_on)}提交，晚于填报截止日期{_date(due)} {days}天"),
-                {"due_on": due.isoformat(), "submitted_on": facts.submitted_on.isoformat(), "days": days})]
+    submitted = facts.submitted_on
+    if submitted is not None:
+        if submitted > due:
+            days = (submitted - due).days
+            due_text, submitted_text = due.isoformat(), submitted.isoformat()
+            return [Finding(
+                FORM_LATE, YELLOW, f"监控表于{_date(submitted)}提交，晚于填报截止日期{_date(due)} {days}天",
+                {"due_on": due_text, "submitted_on": submitted_text, "days": days},
+                "", f'{{"due_on": "{due_text}", "submitted_on": "{submitted_text}", "days": {days}}}')]
         return []
-    if facts.as_of is not None and facts.as_of > due:
-        days = (facts.as_of - due).days
-        return [Finding(FORM_MISSING, RED, (
-            f"监控表填报截止日期为{_date(due)}，截至{_date(facts.as_of)}仍未提交，已逾期 {days}天"),
-            {"due_on": due.isoformat(), "as_of": facts.as_of.isoformat(), "days": days})]
+    as_of = facts.as_of
+    if as_of is not None and as_of > due:
+        days = (as_of - due).days
+        due_text, as_of_text = due.isoformat(), as_of.isoformat()
+        return [Finding(
+            FORM_MISSING, RED, f"监控表填报截止日期为{_date(due)}，截至{_date(as_of)}仍未提交，已逾期 {days}天",
+            {"due_on": due_text, "as_of": as_of_text, "days": days},
+            "", f'{{"due_on": "{due_text}", "as_of": "{as_of_text}", "days": {days}}}')]
     return []
 
 

@@ -2,11 +2,13 @@
 
 import dataclasses
 import datetime
+import json
+import random
 from decimal import Decimal as D
 
 import pytest
 
-from perfbudget.monitoring.forecast import cumulative
+from perfbudget.monitoring.forecast import Pattern, cumulative, forecast, percent_text
 from perfbudget.monitoring.warnings import (
     BEHIND_TIME,
     CHECKPOINT,
@@ -225,3 +227,79 @@ def test_long_indicator_message_is_cut():
     row = ind("很" * 200, "≥" + "1" * 90, "1")
     (finding,) = evaluate(Facts(budget=None, executed=D(0), through_month=7, indicators=(row,)), DEFAULTS)
     assert len(finding.message) <= 500 and isinstance(finding, Finding)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The JSON text of the figures, and the execution rules against a plain restatement of them
+
+STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def test_figures_json_is_the_json_of_the_figures():
+    facts = execution(D("1234567.89"), 7, D("300000.05"), later={10: D("410000.10"), 12: D("700000")})
+    strange = "“引号”\"quote\" back\\slash\ttab\x01控制 ≥95%"
+    facts = dataclasses.replace(facts, due_on=D_DUE, as_of=datetime.date(2025, 9, 1), indicators=(
+        ind(strange, "≥1800人", "1500人", "possible"), ind("b", strange, "", "impossible"),
+        ind("c", "≥95%", strange, "impossible"), ind("d", "≤350元", "380元", ""),
+        IndicatorFact("e", "良好", "未达到", actual="一般\n\"差\"", likelihood="certain")))
+    late = dataclasses.replace(execution(1000, 12, 849, checkpoint_amounts={10: 599}), due_on=D_DUE,
+                               submitted_on=datetime.date(2025, 8, 22))
+    rules = {**DEFAULTS, "monitoring.checkpoints": {"3": "0.3333", "10": 0.6, "12": 0.85}}
+    findings = evaluate(facts, rules) + evaluate(late, rules)
+    assert {f.code for f in findings} == {CHECKPOINT, BEHIND_TIME, INDICATOR_FORECAST, FORM_MISSING, FORM_LATE}
+    for f in findings:
+        assert f.figures_json == STORED_JSON(f.figures), f
+
+
+def _plain_execution_findings(facts, rules):
+    """The checkpoint and time-progress rules as DOMAIN.md §4.5 states them, computed step by step."""
+    out = []
+    budget, t = facts.budget, facts.through_month
+    for month, target in rules.checkpoints:
+        if not 1 <= month <= 12:
+            continue
+        forecast = month > t
+        amount = facts.forecast.at(month) if forecast else facts.cumulative[month - 1]
+        if amount < target * budget:
+            rate = amount / budget
+            when = f"按当前进度预计{'年底' if month == 12 else f'{month}月底'}" if forecast else f"截至{month}月底预算"
+            out.append((CHECKPOINT, YELLOW if forecast else RED,
+                        f"{when}执行率 {percent_text(rate)}，低于节点目标 {percent_text(target)}",
+                        {"month": month, "rate": round(float(rate), 4), "target": round(float(target), 4),
+                         "amount": str(amount), "budget": str(budget), "forecast": forecast}))
+    progress = D(t) / D(12)
+    rate = facts.executed / budget
+    gap = progress - rate
+    if gap > rules.margin:
+        margin = rules.red_margin if gap > rules.red_margin else rules.margin
+        out.append((BEHIND_TIME, RED if gap > rules.red_margin else YELLOW,
+                    f"截至{t}月底预算执行率 {percent_text(rate)}，序时进度 {percent_text(progress)}，落后 "
+                    f"{percent_text(gap)[:-1]}个百分点（预警幅度 {percent_text(margin)[:-1]}个百分点）",
+                    {"month": t, "rate": round(float(rate), 4), "time_progress": round(float(progress), 4),
+                     "gap": round(float(gap), 4), "margin": round(float(margin), 4), "executed": str(facts.executed),
+                     "budget": str(budget)}))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_execution_rules_match_their_plain_statement(seed):
+    rng = random.Random(seed)
+    rule_sets = [DEFAULTS, {**DEFAULTS, "monitoring.checkpoints": {"0": 0.1, "3": "0.15", "7": 0.5, "13": 0.9}},
+                 {"monitoring.checkpoints": {str(m): rng.choice([0.05, 0.3333, 0.5, 0.875, 1]) for m in range(1, 13)},
+                  "monitoring.time_progress_margin": rng.choice([0, 0.05, "0.125"]),
+                  "monitoring.behind_time_red_margin": rng.choice([0.2, "0.255", 0.3])}]
+    pattern = Pattern(tuple(D(s) / 100 for s in (2, 5, 9, 15, 22, 30, 38, 47, 58, 70, 84, 100)), 12, (2024,))
+    checked = 0
+    for _ in range(500):
+        t = rng.randint(1, 12)
+        budget = D(rng.randint(1, 10**9)) / 100
+        monthly = [D(rng.randint(-10**5, 10**8) * rng.choice([0, 1, 1, 1])) / 100 for _ in range(t)]
+        fc = forecast(budget, monthly, t, rng.choice([None, pattern]))
+        facts = Facts(budget=budget, executed=fc.actual[-1], through_month=t, cumulative=fc.actual, forecast=fc)
+        rules = rules_from_values(rng.choice(rule_sets))
+        findings = evaluate(facts, rules)
+        assert [(f.code, f.level, f.message, f.figures) for f in findings] == _plain_execution_findings(facts, rules)
+        for f in findings:
+            assert f.figures_json == STORED_JSON(f.figures)
+        checked += len(findings)
+    assert checked > 500
