@@ -25,15 +25,23 @@ def cjk_font_name():
     """The family name of an installed Noto CJK font matplotlib can use, or ChartError."""
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
+    name = _cjk_name({f.name for f in font_manager.fontManager.ttflist})
+    if name is None:
+        # matplotlib keeps its font list in a cache file; fonts installed after it was written are not in it
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        name = _cjk_name({f.name for f in font_manager.fontManager.ttflist})
+    if name is not None:
+        return name
+    raise ChartError(_("未找到中文字体（Noto Sans CJK 或 Noto Serif CJK），无法生成报告图表。"
+                       "请系统管理员安装 fonts-noto-cjk（见 scripts/ensure_browser.sh）后重试。"))
+
+
+def _cjk_name(names):
     for name in PREFERRED:
         if name in names:
             return name
-    for name in sorted(names):
-        if name.startswith(("Noto Sans CJK", "Noto Serif CJK")) and "Mono" not in name:
-            return name
-    raise ChartError(_("未找到中文字体（Noto Sans CJK 或 Noto Serif CJK），无法生成报告图表。"
-                       "请系统管理员安装 fonts-noto-cjk（见 scripts/ensure_browser.sh）后重试。"))
+    return next((n for n in sorted(names) if n.startswith(("Noto Sans CJK", "Noto Serif CJK")) and "Mono" not in n),
+                None)
 
 
 def _figure(width_cm=16, height_cm=7):

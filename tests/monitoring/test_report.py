@@ -135,6 +135,8 @@ def test_missing_cjk_font_is_refused_in_chinese(world, rnd, monkeypatch):
     charts.cjk_font_name.cache_clear()
     monkeypatch.setattr(font_manager.fontManager, "ttflist",
                         [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])
+    # a rebuilt font list (tried once when the cached one has no CJK font) has none either
+    monkeypatch.setattr(font_manager, "_load_fontmanager", lambda **_kw: font_manager.fontManager)
     try:
         with pytest.raises(report.ReportError, match="未找到中文字体"):
             report.build_context(rnd, world.users["county"]["perf"], today=TODAY)
