@@ -110,18 +110,6 @@ def test_postgresql_reads_the_patterns_and_casts_as_python():
 
 # --- whole files: fast and slow rows together ------------------------------------------------------------------
 
-@pytest.fixture(params=["generic", "postgres"])
-def loader(request):
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the COPY loader needs PostgreSQL")
-    return request.param
-
-
-@pytest.fixture
-def perf(world):
-    return world.users["county"]["perf"]
-
-
 def records():
     return month_rows("budget_type", "function_code", "source")
 

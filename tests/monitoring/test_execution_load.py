@@ -5,7 +5,6 @@ Every test runs through the generic loader and, on PostgreSQL, through the COPY 
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from perfbudget.monitoring.execution import load_execution
 from perfbudget.monitoring.models import ExecutionBatch, ExecutionChange, ExecutionYear
@@ -14,18 +13,6 @@ from .execution_helpers import HEADER, errors, messages, write_csv, write_xlsx
 from .helpers import month_rows
 
 ALL = ("COUNTY-EDU-1", "COUNTY-EDU-2", "COUNTY-AGR-1")
-
-
-@pytest.fixture(params=["generic", "postgres"])
-def loader(request):
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the COPY loader needs PostgreSQL")
-    return request.param
-
-
-@pytest.fixture
-def perf(world):
-    return world.users["county"]["perf"]
 
 
 def load(path, user, loader, **kwargs):
