@@ -177,33 +177,41 @@ def run_sweep(round: MonitoringRound, user=None, as_of: datetime.date | None = N
                              as_of=as_of, forms=sweep_sql.form_rows(round.pk),
                              indicators=sweep_sql.indicator_rows(round_id=round.pk),
                              min_pattern_projects=min_pattern_projects, refresh_patterns=True)
-        warnings, levels, counts = evaluate_facts(facts, values)
         sweep = WarningSweep.objects.create(round=round, as_of=as_of, ruleset=rules.label[:200],
-                                            projects=len(facts), red=counts[RED], yellow=counts[YELLOW],
-                                            created_by=user if getattr(user, "pk", None) else None)
+                                            projects=len(facts), created_by=user if getattr(user, "pk", None) else None)
         MonitoringWarning.objects.filter(round=round).delete()  # no signals or cascades: one DELETE
-        _insert_warnings(round.pk, sweep.pk, warnings)
+        # the rules run as the COPY consumes their findings: the server stores one project's warnings while
+        # Python evaluates the next
+        levels, counts = [], {RED: 0, YELLOW: 0, GREEN: 0}
+        _insert_warnings(round.pk, sweep.pk, evaluations(facts, values, levels, counts))
         _update_forms(levels)
+        sweep.red, sweep.yellow = counts[RED], counts[YELLOW]
         sweep.seconds = round_seconds(time.perf_counter() - started)
-        WarningSweep.objects.filter(pk=sweep.pk).update(seconds=sweep.seconds)
+        WarningSweep.objects.filter(pk=sweep.pk).update(red=sweep.red, yellow=sweep.yellow, seconds=sweep.seconds)
     return sweep
 
 
 def evaluate_facts(facts: list[Facts], values: RuleValues) -> tuple[list, list, dict]:
     """The rules over every project: ([(project year id, its findings)] for the projects with findings,
     [(form id, level, system forecast, forecast method)] for those with a form, {level: projects}). Pure."""
-    warnings, levels, counts = [], [], {RED: 0, YELLOW: 0, GREEN: 0}
+    levels, counts = [], {RED: 0, YELLOW: 0, GREEN: 0}
+    warnings = list(evaluations(facts, values, levels, counts))
+    return warnings, levels, counts
+
+
+def evaluations(facts: list[Facts], values: RuleValues, levels: list, counts: dict):
+    """Yield (project year id, its findings) for each project with findings, as the rules run; append each
+    form's (form id, level, system forecast, forecast method) to `levels` and count the levels in `counts`."""
     for f in facts:
         findings = evaluate(f, values)
         level = overall_level(findings)
         counts[level] += 1
         ids = f.ids
-        if findings:
-            warnings.append((ids["project_year_id"], findings))
         form_id = ids["form_id"]
         if form_id is not None:
             levels.append((form_id, level, f.forecast.amount, f.forecast.method[:300]))
-    return warnings, levels, counts
+        if findings:
+            yield ids["project_year_id"], findings
 
 
 def round_seconds(seconds):
@@ -225,9 +233,8 @@ WARNING_COLUMNS = ("round_id", "sweep_id", "project_year_id", "code", "level", "
 
 
 def _insert_warnings(round_id, sweep_id, warnings):
-    """COPY on PostgreSQL; elsewhere one prepared INSERT run over all rows (executemany)."""
-    if not warnings:
-        return
+    """COPY on PostgreSQL; elsewhere one prepared INSERT run over all rows (executemany). `warnings` may be a
+    generator (`evaluations`): it is consumed once, whole, even when it yields nothing."""
     table = connection.ops.quote_name(MonitoringWarning._meta.db_table)
     rows = _warning_rows(round_id, sweep_id, warnings)
     with connection.cursor() as cursor:

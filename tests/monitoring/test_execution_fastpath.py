@@ -219,3 +219,14 @@ def test_differing_optional_values_in_one_project_year_take_the_checked_path(tmp
     result = load_execution(write_csv(tmp_path, rows, header=(*HEADER, "source")), perf, loader="postgres")
     assert result.ok and not direct(result)
     assert ExecutionYear.objects.get().source == "国库"  # the latest month's
+
+
+def test_rows_present_beyond_the_sample_switch_to_the_general_write(tmp_path, perf, pg_only, monkeypatch):
+    load_execution(write_csv(tmp_path, [("COUNTY-EDU-1", 2025, 1, "100")]), perf, loader="postgres")
+    monkeypatch.setattr(pg, "_any_present", lambda *args: False)  # as if the first rows of the file were all new
+    rows = [("COUNTY-EDU-2", 2025, 1, "5"), ("COUNTY-EDU-1", 2025, 1, "150"), ("COUNTY-EDU-1", 2025, 2, "7")]
+    result = load_execution(write_csv(tmp_path, rows, name="b.csv"), perf, loader="postgres")
+    assert result.ok and direct(result)
+    assert (result.total, result.created, result.updated, result.unchanged) == (3, 2, 1, 0)
+    assert month_rows() == [("COUNTY-EDU-1", 1, Decimal("150.00")), ("COUNTY-EDU-1", 2, Decimal("7.00")),
+                            ("COUNTY-EDU-2", 1, Decimal("5.00"))]

@@ -185,11 +185,10 @@ def _write_direct(cursor, header, fields, user, batch, result):
                                    FROM ({select}) w""", [batch.pk, *params])
             result.created = result.total
             return
-        except psycopg.errors.UniqueViolation:
-            pass  # some project years have rows after all
-        except IntegrityError as exc:
+        except IntegrityError as exc:  # Django's, wrapping psycopg's
             if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
-                raise
+                raise  # a refused row (no project year, a month twice): the checked path words it
+            # some project years have rows after all: the general write
     cursor.execute(f"CREATE TEMP TABLE exec_wide ON COMMIT DROP AS {select}", params)
     cursor.execute("SELECT EXISTS (SELECT FROM exec_wide WHERE py_id IS NULL)")
     if cursor.fetchone()[0]:
