@@ -230,3 +230,47 @@ def test_rows_present_beyond_the_sample_switch_to_the_general_write(tmp_path, pe
     assert (result.total, result.created, result.updated, result.unchanged) == (3, 2, 1, 0)
     assert month_rows() == [("COUNTY-EDU-1", 1, Decimal("150.00")), ("COUNTY-EDU-1", 2, Decimal("7.00")),
                             ("COUNTY-EDU-2", 1, Decimal("5.00"))]
+
+
+# --- large files: the second half copied and folded in a second session ----------------------------------------
+
+@pytest.fixture
+def two_sessions(monkeypatch, pg_only):
+    """Every file counts as large: its second half goes to a second session."""
+    monkeypatch.setattr(pg, "TWO_SESSIONS_BYTES", 1)
+
+
+def many_rows(codes, months=range(1, 13), amount="10.5"):
+    return [(code, 2025, m, amount) for code in codes for m in months]
+
+
+def test_a_file_in_two_sessions_loads_as_in_one(tmp_path, perf, two_sessions):
+    rows = many_rows(("COUNTY-EDU-1", "COUNTY-EDU-2", "COUNTY-AGR-1"))
+    result = load_execution(write_csv(tmp_path, rows), perf, loader="postgres")
+    assert result.ok and direct(result) and "second half" in result.timings
+    assert (result.total, result.created) == (36, 36)
+    assert month_rows() == sorted((code, m, Decimal("10.50")) for code, _y, m, _a in rows)
+
+
+def test_a_project_on_both_sides_of_the_split_is_folded_once(tmp_path, perf, two_sessions):
+    # months of one project at the start and at the end of the file: both halves hold it
+    rows = [*many_rows(("COUNTY-EDU-1",), range(1, 7)), *many_rows(("COUNTY-EDU-2", "COUNTY-AGR-1")),
+            *many_rows(("COUNTY-EDU-1",), range(7, 13), "3")]
+    result = load_execution(write_csv(tmp_path, rows), perf, loader="postgres")
+    assert result.ok and direct(result) and "second half" in result.timings
+    assert ExecutionYear.objects.count() == 3 and len(month_rows()) == 36
+    # and a month given on both sides is a duplicate, found and worded by the checked path
+    rows.append(("COUNTY-EDU-1", 2025, 1, "9"))
+    ExecutionYear.objects.all().delete()
+    again = load_execution(write_csv(tmp_path, rows, name="dup.csv"), perf, loader="postgres")
+    assert not again.ok and not direct(again) and not ExecutionYear.objects.exists()
+    assert [(row, reason) for row, _c, _v, reason in errors(again)] == [
+        (len(rows) + 1, "与第2行重复（项目编码、预算年度、月份相同），同一项目同一月份在文件中只能出现一次")]
+
+
+@pytest.mark.parametrize("bad", [("COUNTY-AGR-1", 2025, 12, "+5"), ("NO-SUCH", 2025, 12, "5")])
+def test_a_bad_row_in_the_second_half_sends_the_file_the_checked_way(tmp_path, perf, two_sessions, bad):
+    rows = [*many_rows(("COUNTY-EDU-1", "COUNTY-EDU-2", "COUNTY-AGR-1"), range(1, 12)), bad]
+    result = load_execution(write_csv(tmp_path, rows), perf, loader="postgres")
+    assert not result.ok and not direct(result) and not ExecutionYear.objects.exists()
+    assert [row for row, *_rest in errors(result)] == [len(rows) + 1]

@@ -38,14 +38,18 @@ from ..models import MONTH_FIELDS
 from .cells import Problem, is_blank
 from .columns import BY_FIELD, FIELDS
 from .rows import projects_in_scope
+from .second_half import SecondHalf, Stopped
 
 OPTIONAL = ("budget_type", "function_code", "source")
 MAX_LENGTH = {"budget_type": 20, "function_code": 7, "source": 50}
 PROGRESS_BYTES = 8 << 20
-TEMP_TABLES = ", ".join(["exec_typed", "exec_wide", "exec_stage", "exec_rows", "exec_slow", "exec_detail", "exec_all",
-                         "exec_errors", "exec_codes", *(f"exec_map_{f}" for f in FIELDS),
-                         *(f"exec_slowmap_{f}" for f in FIELDS)])
+TEMP_TABLES = ", ".join(["exec_typed", "exec_fold", "exec_fold_merged", "exec_wide", "exec_stage", "exec_rows",
+                         "exec_slow", "exec_detail", "exec_all", "exec_errors", "exec_codes",
+                         *(f"exec_map_{f}" for f in FIELDS), *(f"exec_slowmap_{f}" for f in FIELDS)])
 TARGET = "monitoring_executionyear"
+TWO_SESSIONS_BYTES = 32 << 20  # a CSV above this is copied and folded in two sessions (`second_half`)
+CHUNK_BYTES = 1 << 20
+SESSION_SETTINGS = ("SET work_mem = '256MB'", "SET maintenance_work_mem = '256MB'", "SET jit = off")
 MONTHS = range(1, 13)
 
 
@@ -56,9 +60,8 @@ def load(source, user, batch, result, progress=None):
     with connection.cursor() as cursor:
         # The tables drop on commit; inside a longer transaction (tests, callers' atomic blocks) they drop here.
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
+        for statement in SESSION_SETTINGS:
+            cursor.execute(statement.replace("SET ", "SET LOCAL ", 1))
         if source.kind == "csv" and _direct(cursor, source, fields, user, batch, result, progress, clock):
             cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
             return
@@ -116,66 +119,138 @@ def _suspect(chunk):
 
 def _direct(cursor, source, fields, user, batch, result, progress, clock):
     """Load the file by the direct path; False (nothing kept) when it needs the checked one."""
+    half = _second_half(source, fields)
     try:
         with transaction.atomic():
-            _copy_typed(cursor, source, progress)
-            clock("copy")
+            _copy_typed(cursor, source, progress, half)
             result.total = cursor.cursor.rowcount
+            clock("copy")
+            _fold(cursor, source.header, fields)
+            clock("fold")
+            if half is not None:
+                rows, fold = half.result()
+                result.total += rows
+                clock("second half")  # the wait for it
+                _add_fold(cursor, fold)
+                clock("add fold")
             if progress:
                 progress(None, "saving")
             if not result.total:
                 return False
-            cursor.execute("ANALYZE exec_typed")  # the fold's size, for the join's plan
-            _write_direct(cursor, source.header, fields, user, batch, result)
+            _write_direct(cursor, fields, user, batch, result)
             clock("write")
             return True
-    except (_NotDirect, DataError, IntegrityError, psycopg.errors.DataError, psycopg.errors.IntegrityError,
+    except (_NotDirect, Stopped, DataError, IntegrityError, psycopg.errors.DataError, psycopg.errors.IntegrityError,
             psycopg.errors.QueryCanceled):
         result.total = result.created = result.updated = result.unchanged = 0
         clock("direct")
         return False
+    finally:
+        if half is not None:
+            half.stop()
 
 
-def _copy_typed(cursor, source, progress):
-    names = {i: f for f, i in source.header.index.items()}
-    columns = ", ".join(f"c{i} " + TYPED.get(names.get(i), "text").format(c=f"c{i}")
-                        for i in range(source.header.width))
-    cursor.execute(f"CREATE TEMP TABLE exec_typed ({columns}) ON COMMIT DROP")
+def _typed_columns(header):
+    names = {i: f for f, i in header.index.items()}
+    return ", ".join(f"c{i} " + TYPED.get(names.get(i), "text").format(c=f"c{i}") for i in range(header.width))
+
+
+def _copy_sql(source):
     encoding = "GB18030" if source.encoding == "gb18030" else "UTF8"
-    with cursor.cursor.copy(f"COPY exec_typed FROM STDIN WITH (FORMAT csv, ENCODING '{encoding}')") as copy:
+    return f"COPY exec_typed FROM STDIN WITH (FORMAT csv, ENCODING '{encoding}')"
+
+
+def _second_half(source, fields):
+    """A started `SecondHalf` for a large file whose lines are one per physical line, else None."""
+    if source.size - source.data_offset < TWO_SESSIONS_BYTES or source.quoted:
+        return None
+    split = source.split_point()
+    chunks = source.csv_byte_range(split, source.size) if split else None
+    if chunks is None:
+        return None
+    half = SecondHalf(chunks, split, create_sql=_create_typed(source.header), copy_sql=_copy_sql(source),
+                      fold_sql=_fold_sql(source.header, fields, half=1), settings=SESSION_SETTINGS,
+                      suspect=_suspect)
+    half.start()
+    return half
+
+
+def _create_typed(header):
+    return f"CREATE TEMP TABLE exec_typed ({_typed_columns(header)}) ON COMMIT DROP"
+
+
+def _copy_typed(cursor, source, progress, half=None):
+    """COPY the file (its first half when `half` takes the second) into exec_typed."""
+    cursor.execute(_create_typed(source.header))
+    chunks = source.csv_byte_range(source.data_offset, half.offset) if half is not None else \
+        source.csv_bytes()
+    with cursor.cursor.copy(_copy_sql(source)) as copy:
         sent, tail = 0, b"\n"
-        for chunk in source.csv_bytes():
+        for chunk in chunks:
             if _suspect(tail + chunk):
                 raise _NotDirect
             copy.write(chunk)
             tail = chunk[-2:]
             sent += len(chunk)
             if progress and sent % PROGRESS_BYTES < len(chunk):
-                progress(_estimate(source, sent), "validating")
+                progress(_estimate(source, sent * (2 if half is not None else 1)), "validating")
 
 
-def _write_direct(cursor, header, fields, user, batch, result):
-    """Fold the months of each (code, year) and resolve it; insert the rows when none exists yet (a refused row
-    or an existing one stops the INSERT), else go through the general write."""
-    optional = [f for f in OPTIONAL if f in fields]
+def _fold_sql(header, fields, half=0):
+    """The months of each (code, year) of exec_typed folded into one row: sum(1 << month) (to find a month given
+    twice), the twelve amounts, and each optional column's least and greatest text."""
     code, year, month, amount = (_raw(header, f, "t")
                                  for f in ("project_code", "fiscal_year", "month", "paid_amount"))
-    folded = [f"{code} AS code, {year} AS year, sum(1 << {month}) AS bits",
-              *(f"max({amount}) FILTER (WHERE {month} = {m}) AS {f}"
-                for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))]
+    columns = [f"{code} AS code", f"{year} AS year", f"{half}::smallint AS half", f"sum(1 << {month}) AS bits",
+               *(f"max({amount}) FILTER (WHERE {month} = {m}) AS {f}"
+                 for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))]
+    for field in (f for f in OPTIONAL if f in fields):
+        raw = f"coalesce({_raw(header, field, 't')}, '')"
+        columns += [f"min({raw}) AS {field}_lo", f"max({raw}) AS {field}"]
+    return f"SELECT {', '.join(columns)} FROM exec_typed t GROUP BY 1, 2"
+
+
+def _fold(cursor, header, fields):
+    cursor.execute(f"CREATE TEMP TABLE exec_fold ON COMMIT DROP AS {_fold_sql(header, fields)}")
+
+
+def _add_fold(cursor, fold):
+    """The second session's fold into exec_fold; where both halves hold a project year (a file not sorted by
+    project), the two rows are folded into one."""
+    with cursor.cursor.copy("COPY exec_fold FROM STDIN") as copy:
+        while data := fold.read(CHUNK_BYTES):
+            copy.write(data)
+    cursor.execute("ANALYZE exec_fold")
+    # count(*), not EXISTS: the planner would bet on an early match with a nested loop (hours when there is none)
+    cursor.execute("SELECT count(*) FROM exec_fold a JOIN exec_fold b ON b.code = a.code AND b.year = a.year "
+                   "WHERE a.half = 0 AND b.half = 1")
+    if cursor.fetchone()[0]:
+        cursor.execute("SELECT * FROM exec_fold LIMIT 0")
+        names = [c.name for c in cursor.cursor.description]
+        merged = [f"sum({n}) AS {n}" if n == "bits" else f"min({n}) AS {n}" if n.endswith("_lo")
+                  else f"0::smallint AS {n}" if n == "half" else f"max({n}) AS {n}"
+                  for n in names if n not in ("code", "year")]
+        cursor.execute(f"CREATE TEMP TABLE exec_fold_merged ON COMMIT DROP AS SELECT code, year, {', '.join(merged)} "
+                       f"FROM exec_fold GROUP BY code, year")
+        cursor.execute("DROP TABLE exec_fold")
+        cursor.execute("ALTER TABLE exec_fold_merged RENAME TO exec_fold")
+
+
+def _write_direct(cursor, fields, user, batch, result):
+    """Resolve each folded row to its project year and insert them all when none exists yet (a refused row or an
+    existing one stops the INSERT), else go through the general write."""
+    optional = [f for f in OPTIONAL if f in fields]
+    cursor.execute("ANALYZE exec_fold")  # its size, for the join's plan
     ok, params = ["k.py_id IS NOT NULL", f"a.bits = {_bits('a')}"], []
     for field in optional:
-        raw = f"coalesce({_raw(header, field, 't')}, '')"
-        folded += [f"min({raw}) AS {field}_lo", f"max({raw}) AS {field}"]
         ok.append(f"a.{field}_lo = a.{field} AND a.{field} = ANY(%s)")
-        params.append(_kept_texts(cursor, header, field))
+        params.append(_kept_texts(cursor, field))
     keys, key_params = _scope_keys(user)
     params += key_params
     select = (f"""SELECT CASE WHEN {" AND ".join(ok)} THEN k.py_id END AS py_id,
                          {", ".join(f"a.{f}" for f in (*MONTH_FIELDS, *optional))}
-                  FROM (SELECT {", ".join(folded)} FROM exec_typed t GROUP BY 1, 2) a
-                  LEFT JOIN ({keys}) k ON k.code = a.code AND k.year = a.year""")
-    if not _any_present(cursor, header, keys, key_params):
+                  FROM exec_fold a LEFT JOIN ({keys}) k ON k.code = a.code AND k.year = a.year""")
+    if not _any_present(cursor, keys, key_params):
         try:
             with transaction.atomic():
                 values = ", ".join(f"w.{f}" if f in optional else "''" for f in OPTIONAL)
@@ -196,11 +271,10 @@ def _write_direct(cursor, header, fields, user, batch, result):
     _write(cursor, batch, fields, result)
 
 
-def _kept_texts(cursor, header, field, limit=1000):
-    """The distinct texts of an optional column that its rule keeps as they are (blank included); a column with
-    a text the rule would change or refuse, or with more than `limit` texts, needs the checked path."""
-    raw = f"coalesce({_raw(header, field, 't')}, '')"
-    cursor.execute(f"SELECT DISTINCT {raw} FROM exec_typed t LIMIT {limit + 1}")
+def _kept_texts(cursor, field, limit=1000):
+    """The distinct texts of an optional column (in exec_fold) that its rule keeps as they are (blank included); a
+    column with a text the rule would change or refuse, or with more than `limit` texts, needs the checked path."""
+    cursor.execute(f"SELECT DISTINCT {field} FROM exec_fold LIMIT {limit + 1}")
     texts = [text for (text,) in cursor.fetchall()]
     parse = BY_FIELD[field].parse
     if len(texts) > limit or any(parse(text) != (text, None) for text in texts):
@@ -215,11 +289,9 @@ def _bits(alias):
                       for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))
 
 
-def _any_present(cursor, header, keys, params):
-    """Whether the first rows of the file already have project-year rows (then the general write is the way)."""
-    code, year = _raw(header, "project_code", "t"), _raw(header, "fiscal_year", "t")
-    cursor.execute(f"""SELECT EXISTS (SELECT FROM (SELECT {code} AS code, {year} AS year
-                                                     FROM exec_typed t LIMIT 1000) s
+def _any_present(cursor, keys, params):
+    """Whether some of the first folded rows already have project-year rows (then the general write is the way)."""
+    cursor.execute(f"""SELECT EXISTS (SELECT FROM (SELECT code, year FROM exec_fold LIMIT 1000) s
                                       JOIN ({keys}) k ON k.code = s.code AND k.year = s.year
                                       JOIN {TARGET} e ON e.project_year_id = k.py_id)""", params)
     return cursor.fetchone()[0]

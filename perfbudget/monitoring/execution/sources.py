@@ -59,6 +59,7 @@ class Source:
         """One pass over the bytes: digest, size, line count, and whether they decode as UTF-8."""
         digest, head = hashlib.sha256(), b""
         decoder, self._utf8, self._nul = codecs.getincrementaldecoder("utf-8")(), True, False
+        self.quoted = False  # any '"' in the file: a CSV line may then span several physical lines
         self.fh.seek(0)
         while chunk := self.fh.read(CHUNK):
             if not head:
@@ -67,6 +68,7 @@ class Source:
             self.size += len(chunk)
             self.lines += chunk.count(b"\n")
             self._nul = self._nul or b"\x00" in chunk
+            self.quoted = self.quoted or b'"' in chunk
             if self._utf8:
                 try:
                     decoder.decode(chunk)
@@ -145,6 +147,36 @@ class Source:
         self.fh.seek(self.data_offset)
         while chunk := self.fh.read(CHUNK):
             yield chunk
+
+    def csv_byte_range(self, start, end):
+        """The raw bytes start..end, in chunks, read without moving the file's position (safe from another thread):
+        None when the file has no descriptor to read that way (an upload held in memory)."""
+        try:
+            fd = self.fh.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            return None
+
+        def chunks():
+            position = start
+            while position < end and (chunk := os.pread(fd, min(CHUNK, end - position), position)):
+                position += len(chunk)
+                yield chunk
+
+        return chunks()
+
+    def split_point(self, scan=1 << 16):
+        """A byte offset near the middle of the data where a line starts whose first cell differs from the line
+        before's (so that in a file sorted by project no project's lines fall on both sides); None when none is
+        found within `scan` bytes."""
+        middle = self.data_offset + (self.size - self.data_offset) // 2
+        self.fh.seek(middle)
+        lines = self.fh.read(scan).split(b"\n")[:-1]  # the last piece may be cut short
+        position = middle + len(lines[0]) + 1 if lines else 0  # where lines[1] starts
+        for before, line in zip(lines[1:], lines[2:], strict=False):
+            position += len(before) + 1
+            if line.split(b",", 1)[0] != before.split(b",", 1)[0]:
+                return position
+        return None
 
     def _csv_records(self):
         self.fh.seek(self.data_offset)
