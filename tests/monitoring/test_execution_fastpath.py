@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from perfbudget.monitoring.execution import cells, load_execution
+from perfbudget.monitoring.execution import direct as direct_path
 from perfbudget.monitoring.execution import postgres as pg
 from perfbudget.monitoring.models import ExecutionYear
 
@@ -223,7 +224,7 @@ def test_differing_optional_values_in_one_project_year_take_the_checked_path(tmp
 
 def test_rows_present_beyond_the_sample_switch_to_the_general_write(tmp_path, perf, pg_only, monkeypatch):
     load_execution(write_csv(tmp_path, [("COUNTY-EDU-1", 2025, 1, "100")]), perf, loader="postgres")
-    monkeypatch.setattr(pg, "_any_present", lambda *args: False)  # as if the first rows of the file were all new
+    monkeypatch.setattr(direct_path, "_any_present", lambda *args: False)  # as if the first rows were all new
     rows = [("COUNTY-EDU-2", 2025, 1, "5"), ("COUNTY-EDU-1", 2025, 1, "150"), ("COUNTY-EDU-1", 2025, 2, "7")]
     result = load_execution(write_csv(tmp_path, rows, name="b.csv"), perf, loader="postgres")
     assert result.ok and direct(result)
@@ -237,7 +238,7 @@ def test_rows_present_beyond_the_sample_switch_to_the_general_write(tmp_path, pe
 @pytest.fixture
 def two_sessions(monkeypatch, pg_only):
     """Every file counts as large: its second half goes to a second session."""
-    monkeypatch.setattr(pg, "TWO_SESSIONS_BYTES", 1)
+    monkeypatch.setattr(direct_path, "TWO_SESSIONS_BYTES", 1)
 
 
 def many_rows(codes, months=range(1, 13), amount="10.5"):

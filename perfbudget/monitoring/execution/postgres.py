@@ -1,13 +1,9 @@
 """The PostgreSQL loader: COPY into a temporary staging table, the canonical rows typed and resolved in SQL, the rest
 through the Python cell rules, then a set-based write of one row per project year (`ExecutionYear`).
 
-0. Direct path, for a CSV whose cells PostgreSQL reads as the rules do (no sign, exponent or COPY end marker in
-   the bytes, which Python checks while it streams them): COPY straight into typed columns (month 1–12, amounts
-   ≥ 0 with at most two decimals and 14 integer digits, enforced by CHECKs as COPY parses), one GROUP BY folding
-   the months of each (code, year) into a row and resolving it to its project year, then one INSERT of those rows
-   — or, when some exist, the general write of step 5. Any refusal (a cell COPY or a CHECK rejects, an unknown
-   code, a duplicate month, an optional text that is not canonical) rolls the attempt back to its savepoint and
-   the file takes steps 1–5, which find and word every problem.
+0. Direct path (`direct.py`), for a CSV whose cells PostgreSQL reads as the rules do: COPY into typed columns, one
+   fold per (code, year), one join to the project years, one INSERT; a large file in two sessions. Any refusal
+   rolls it back to its savepoint and the file takes steps 1–5, which find and word every problem.
 1. The file streams into `exec_stage` (row number + one text column per file column): a CSV is handed to COPY as
    raw bytes (PostgreSQL parses it; no Python per line); should COPY refuse it (ragged rows, blank lines, odd line
    ends), the same file is re-sent row by row from Python's csv reader. `.xlsx` rows always go row by row.
@@ -26,11 +22,10 @@ through the Python cell rules, then a set-based write of one row per project yea
    SELECT`. Nothing per row in Python.
 """
 
-import re
 import time
 
 import psycopg
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from perfbudget.core.importexport.constants import MAX_STORED_ERRORS
 
@@ -38,7 +33,6 @@ from ..models import MONTH_FIELDS
 from .cells import Problem, is_blank
 from .columns import BY_FIELD, FIELDS
 from .rows import projects_in_scope
-from .second_half import SecondHalf, Stopped
 
 OPTIONAL = ("budget_type", "function_code", "source")
 MAX_LENGTH = {"budget_type": 20, "function_code": 7, "source": 50}
@@ -47,7 +41,6 @@ TEMP_TABLES = ", ".join(["exec_typed", "exec_fold", "exec_fold_merged", "exec_wi
                          "exec_slow", "exec_detail", "exec_all", "exec_errors", "exec_codes",
                          *(f"exec_map_{f}" for f in FIELDS), *(f"exec_slowmap_{f}" for f in FIELDS)])
 TARGET = "monitoring_executionyear"
-TWO_SESSIONS_BYTES = 32 << 20  # a CSV above this is copied and folded in two sessions (`second_half`)
 CHUNK_BYTES = 1 << 20
 SESSION_SETTINGS = ("SET work_mem = '256MB'", "SET maintenance_work_mem = '256MB'", "SET jit = off")
 MONTHS = range(1, 13)
@@ -57,12 +50,14 @@ def load(source, user, batch, result, progress=None):
     header = source.header
     fields = [f for f in FIELDS if f in header.index]
     clock = _Clock(result.timings)
+    from .direct import load_direct  # step 0; it uses this module's helpers
+
     with connection.cursor() as cursor:
         # The tables drop on commit; inside a longer transaction (tests, callers' atomic blocks) they drop here.
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
         for statement in SESSION_SETTINGS:
             cursor.execute(statement.replace("SET ", "SET LOCAL ", 1))
-        if source.kind == "csv" and _direct(cursor, source, fields, user, batch, result, progress, clock):
+        if source.kind == "csv" and load_direct(cursor, source, fields, user, batch, result, progress, clock):
             cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLES}")
             return
         _stage(cursor, source, progress)
@@ -96,205 +91,6 @@ class _Clock:
         now = time.perf_counter()
         self.timings[phase] = round(now - self.last, 3)
         self.last = now
-
-
-# --- 0. direct path -----------------------------------------------------------------------------------------
-
-# Bytes after which PostgreSQL's number input would read a cell the rules refuse (a leading sign: "+5", "-0";
-# an exponent: "1.2E+11", Excel's way of losing digits) or COPY would stop early (its end marker "\."). Found
-# anywhere (a code may hold them too), the file takes the checked path: slower, never wrong.
-SUSPECT = (b"+", b",-", b'"-', b"\n-", b"\n\\.")
-EXPONENT = re.compile(rb"[0-9.][eE][-+0-9]")
-TYPED = {"month": "smallint NOT NULL CHECK ({c} BETWEEN 1 AND 12)",
-         "paid_amount": "numeric NOT NULL CHECK ({c} >= 0 AND {c} < 1e14 AND scale({c}) <= 2)"}
-
-
-class _NotDirect(Exception):
-    """The file needs the checked path."""
-
-
-def _suspect(chunk):
-    return any(p in chunk for p in SUSPECT) or ((b"e" in chunk or b"E" in chunk) and EXPONENT.search(chunk))
-
-
-def _direct(cursor, source, fields, user, batch, result, progress, clock):
-    """Load the file by the direct path; False (nothing kept) when it needs the checked one."""
-    half = _second_half(source, fields)
-    try:
-        with transaction.atomic():
-            _copy_typed(cursor, source, progress, half)
-            result.total = cursor.cursor.rowcount
-            clock("copy")
-            _fold(cursor, source.header, fields)
-            clock("fold")
-            if half is not None:
-                rows, fold = half.result()
-                result.total += rows
-                clock("second half")  # the wait for it
-                _add_fold(cursor, fold)
-                clock("add fold")
-            if progress:
-                progress(None, "saving")
-            if not result.total:
-                return False
-            _write_direct(cursor, fields, user, batch, result)
-            clock("write")
-            return True
-    except (_NotDirect, Stopped, DataError, IntegrityError, psycopg.errors.DataError, psycopg.errors.IntegrityError,
-            psycopg.errors.QueryCanceled):
-        result.total = result.created = result.updated = result.unchanged = 0
-        clock("direct")
-        return False
-    finally:
-        if half is not None:
-            half.stop()
-
-
-def _typed_columns(header):
-    names = {i: f for f, i in header.index.items()}
-    return ", ".join(f"c{i} " + TYPED.get(names.get(i), "text").format(c=f"c{i}") for i in range(header.width))
-
-
-def _copy_sql(source):
-    encoding = "GB18030" if source.encoding == "gb18030" else "UTF8"
-    return f"COPY exec_typed FROM STDIN WITH (FORMAT csv, ENCODING '{encoding}')"
-
-
-def _second_half(source, fields):
-    """A started `SecondHalf` for a large file whose lines are one per physical line, else None."""
-    if source.size - source.data_offset < TWO_SESSIONS_BYTES or source.quoted:
-        return None
-    split = source.split_point()
-    chunks = source.csv_byte_range(split, source.size) if split else None
-    if chunks is None:
-        return None
-    half = SecondHalf(chunks, split, create_sql=_create_typed(source.header), copy_sql=_copy_sql(source),
-                      fold_sql=_fold_sql(source.header, fields, half=1), settings=SESSION_SETTINGS,
-                      suspect=_suspect)
-    half.start()
-    return half
-
-
-def _create_typed(header):
-    return f"CREATE TEMP TABLE exec_typed ({_typed_columns(header)}) ON COMMIT DROP"
-
-
-def _copy_typed(cursor, source, progress, half=None):
-    """COPY the file (its first half when `half` takes the second) into exec_typed."""
-    cursor.execute(_create_typed(source.header))
-    chunks = source.csv_byte_range(source.data_offset, half.offset) if half is not None else \
-        source.csv_bytes()
-    with cursor.cursor.copy(_copy_sql(source)) as copy:
-        sent, tail = 0, b"\n"
-        for chunk in chunks:
-            if _suspect(tail + chunk):
-                raise _NotDirect
-            copy.write(chunk)
-            tail = chunk[-2:]
-            sent += len(chunk)
-            if progress and sent % PROGRESS_BYTES < len(chunk):
-                progress(_estimate(source, sent * (2 if half is not None else 1)), "validating")
-
-
-def _fold_sql(header, fields, half=0):
-    """The months of each (code, year) of exec_typed folded into one row: sum(1 << month) (to find a month given
-    twice), the twelve amounts, and each optional column's least and greatest text."""
-    code, year, month, amount = (_raw(header, f, "t")
-                                 for f in ("project_code", "fiscal_year", "month", "paid_amount"))
-    columns = [f"{code} AS code", f"{year} AS year", f"{half}::smallint AS half", f"sum(1 << {month}) AS bits",
-               *(f"max({amount}) FILTER (WHERE {month} = {m}) AS {f}"
-                 for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))]
-    for field in (f for f in OPTIONAL if f in fields):
-        raw = f"coalesce({_raw(header, field, 't')}, '')"
-        columns += [f"min({raw}) AS {field}_lo", f"max({raw}) AS {field}"]
-    return f"SELECT {', '.join(columns)} FROM exec_typed t GROUP BY 1, 2"
-
-
-def _fold(cursor, header, fields):
-    cursor.execute(f"CREATE TEMP TABLE exec_fold ON COMMIT DROP AS {_fold_sql(header, fields)}")
-
-
-def _add_fold(cursor, fold):
-    """The second session's fold into exec_fold; where both halves hold a project year (a file not sorted by
-    project), the two rows are folded into one."""
-    with cursor.cursor.copy("COPY exec_fold FROM STDIN") as copy:
-        while data := fold.read(CHUNK_BYTES):
-            copy.write(data)
-    cursor.execute("ANALYZE exec_fold")
-    # count(*), not EXISTS: the planner would bet on an early match with a nested loop (hours when there is none)
-    cursor.execute("SELECT count(*) FROM exec_fold a JOIN exec_fold b ON b.code = a.code AND b.year = a.year "
-                   "WHERE a.half = 0 AND b.half = 1")
-    if cursor.fetchone()[0]:
-        cursor.execute("SELECT * FROM exec_fold LIMIT 0")
-        names = [c.name for c in cursor.cursor.description]
-        merged = [f"sum({n}) AS {n}" if n == "bits" else f"min({n}) AS {n}" if n.endswith("_lo")
-                  else f"0::smallint AS {n}" if n == "half" else f"max({n}) AS {n}"
-                  for n in names if n not in ("code", "year")]
-        cursor.execute(f"CREATE TEMP TABLE exec_fold_merged ON COMMIT DROP AS SELECT code, year, {', '.join(merged)} "
-                       f"FROM exec_fold GROUP BY code, year")
-        cursor.execute("DROP TABLE exec_fold")
-        cursor.execute("ALTER TABLE exec_fold_merged RENAME TO exec_fold")
-
-
-def _write_direct(cursor, fields, user, batch, result):
-    """Resolve each folded row to its project year and insert them all when none exists yet (a refused row or an
-    existing one stops the INSERT), else go through the general write."""
-    optional = [f for f in OPTIONAL if f in fields]
-    cursor.execute("ANALYZE exec_fold")  # its size, for the join's plan
-    ok, params = ["k.py_id IS NOT NULL", f"a.bits = {_bits('a')}"], []
-    for field in optional:
-        ok.append(f"a.{field}_lo = a.{field} AND a.{field} = ANY(%s)")
-        params.append(_kept_texts(cursor, field))
-    keys, key_params = _scope_keys(user)
-    params += key_params
-    select = (f"""SELECT CASE WHEN {" AND ".join(ok)} THEN k.py_id END AS py_id,
-                         {", ".join(f"a.{f}" for f in (*MONTH_FIELDS, *optional))}
-                  FROM exec_fold a LEFT JOIN ({keys}) k ON k.code = a.code AND k.year = a.year""")
-    if not _any_present(cursor, keys, key_params):
-        try:
-            with transaction.atomic():
-                values = ", ".join(f"w.{f}" if f in optional else "''" for f in OPTIONAL)
-                cursor.execute(f"""INSERT INTO {TARGET} (project_year_id, {", ".join(MONTH_FIELDS)},
-                                                         {", ".join(OPTIONAL)}, batch_id)
-                                   SELECT w.py_id, {", ".join(f"w.{f}" for f in MONTH_FIELDS)}, {values}, %s
-                                   FROM ({select}) w""", [batch.pk, *params])
-            result.created = result.total
-            return
-        except IntegrityError as exc:  # Django's, wrapping psycopg's
-            if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
-                raise  # a refused row (no project year, a month twice): the checked path words it
-            # some project years have rows after all: the general write
-    cursor.execute(f"CREATE TEMP TABLE exec_wide ON COMMIT DROP AS {select}", params)
-    cursor.execute("SELECT EXISTS (SELECT FROM exec_wide WHERE py_id IS NULL)")
-    if cursor.fetchone()[0]:
-        raise _NotDirect
-    _write(cursor, batch, fields, result)
-
-
-def _kept_texts(cursor, field, limit=1000):
-    """The distinct texts of an optional column (in exec_fold) that its rule keeps as they are (blank included); a
-    column with a text the rule would change or refuse, or with more than `limit` texts, needs the checked path."""
-    cursor.execute(f"SELECT DISTINCT {field} FROM exec_fold LIMIT {limit + 1}")
-    texts = [text for (text,) in cursor.fetchall()]
-    parse = BY_FIELD[field].parse
-    if len(texts) > limit or any(parse(text) != (text, None) for text in texts):
-        raise _NotDirect
-    return texts
-
-
-def _bits(alias):
-    """The months present in a folded row as bits (1 << month): equal to sum(1 << month) over its rows exactly when
-    no month came twice."""
-    return " + ".join(f"(CASE WHEN {alias}.{f} IS NULL THEN 0 ELSE {1 << m} END)"
-                      for m, f in zip(MONTHS, MONTH_FIELDS, strict=True))
-
-
-def _any_present(cursor, keys, params):
-    """Whether some of the first folded rows already have project-year rows (then the general write is the way)."""
-    cursor.execute(f"""SELECT EXISTS (SELECT FROM (SELECT code, year FROM exec_fold LIMIT 1000) s
-                                      JOIN ({keys}) k ON k.code = s.code AND k.year = s.year
-                                      JOIN {TARGET} e ON e.project_year_id = k.py_id)""", params)
-    return cursor.fetchone()[0]
 
 
 # --- 1. staging ---------------------------------------------------------------------------------------------

@@ -164,11 +164,11 @@ class Source:
 
         return chunks()
 
-    def split_point(self, scan=1 << 16):
-        """A byte offset near the middle of the data where a line starts whose first cell differs from the line
+    def split_point(self, share=0.5, scan=1 << 16):
+        """A byte offset near `share` of the data where a line starts whose first cell differs from the line
         before's (so that in a file sorted by project no project's lines fall on both sides); None when none is
         found within `scan` bytes."""
-        middle = self.data_offset + (self.size - self.data_offset) // 2
+        middle = self.data_offset + int((self.size - self.data_offset) * share)
         self.fh.seek(middle)
         lines = self.fh.read(scan).split(b"\n")[:-1]  # the last piece may be cut short
         position = middle + len(lines[0]) + 1 if lines else 0  # where lines[1] starts
