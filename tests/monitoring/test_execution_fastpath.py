@@ -3,6 +3,7 @@ rules. The SQL patterns must never accept a text the Python rules would refuse o
 mix both kinds of rows load (or fail) exactly as through the generic loader."""
 
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -275,3 +276,57 @@ def test_a_bad_row_in_the_second_half_sends_the_file_the_checked_way(tmp_path, p
     result = load_execution(write_csv(tmp_path, rows), perf, loader="postgres")
     assert not result.ok and not direct(result) and not ExecutionYear.objects.exists()
     assert [row for row, *_rest in errors(result)] == [len(rows) + 1]
+
+
+# --- the other session's tables: parts, and nothing left behind -------------------------------------------------
+
+@pytest.fixture
+def halves(monkeypatch):
+    """The `SecondHalf` sessions started during a test."""
+    started = []
+
+    class Recorded(direct_path.SecondHalf):
+        def start(self):
+            started.append(self)
+            super().start()
+
+    monkeypatch.setattr(direct_path, "SecondHalf", Recorded)
+    return started
+
+
+def scratch_tables(names):
+    """Those of `names` that exist, seen from the test's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [list(names)])
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def test_the_other_sessions_tables_go_with_the_import(tmp_path, perf, two_sessions, halves):
+    rows = many_rows(("COUNTY-EDU-1", "COUNTY-EDU-2", "COUNTY-AGR-1"))
+    assert load_execution(write_csv(tmp_path, rows), perf, loader="postgres").ok
+    (half,) = halves
+    assert half.created and scratch_tables(half.created) == []  # dropped within the import's transaction
+    bad = load_execution(write_csv(tmp_path, [*rows, ("NO-SUCH", 2025, 1, "5")], name="b.csv"), perf,
+                         loader="postgres")
+    assert not bad.ok and halves[1].created and scratch_tables(halves[1].created) == []  # dropped from there
+
+
+@pytest.mark.django_db(transaction=True)  # the other session sees committed projects only
+def test_a_large_file_in_parts_and_a_stale_table_swept(tmp_path, two_sessions, halves):
+    from tests.factories import World, project_year
+
+    world = World.get()
+    school = world.orgs["county"]["school"]
+    codes = [project_year(school, code=f"PARTS-{n:02d}").project.code for n in range(12)]
+    live = f"exec_half_{int(time.time())}_live_keys"
+    with connection.cursor() as cursor:  # left by a killed import long ago, and one of an import running now
+        cursor.execute("CREATE UNLOGGED TABLE exec_half_1000_dead_keys (code text)")
+        cursor.execute(f"CREATE UNLOGGED TABLE {live} (code text)")
+    rows = many_rows(codes)
+    result = load_execution(write_csv(tmp_path, rows), world.users["county"]["perf"], loader="postgres")
+    assert result.ok and direct(result) and (result.total, result.created) == (144, 144)
+    assert len(halves[0].ranges) == len(direct_path.PARTS)
+    assert month_rows()[:2] == [("PARTS-00", 1, Decimal("10.50")), ("PARTS-00", 2, Decimal("10.50"))]
+    assert scratch_tables(["exec_half_1000_dead_keys", live, *halves[0].created]) == [live]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {live}")

@@ -5,7 +5,8 @@
 - `start_import(upload, user, filename, background_rows=…)` (jobs.py): the same for a page or the API, recorded
   as a `Job`, queued for the worker when the file is large.
 - reading (sources.py, columns.py), cell rules (cells.py, mirrored in SQL by pgsql.py), the PostgreSQL loader
-  (postgres.py: COPY + set-based SQL) and the generic one (generic.py: blocks of rows through the ORM).
+  (postgres.py: COPY + set-based SQL; direct.py and second_half.py: its direct path, for a file PostgreSQL reads as
+  the rules do, in two sessions when large) and the generic one (generic.py: blocks of rows through the ORM).
 """
 
 from .loader import load_execution

@@ -10,12 +10,14 @@ savepoint and the file takes the checked path (steps 1–5), which finds and wor
 
 A large file (quote-free, over `TWO_SESSIONS_BYTES`) is cut in two at a change of project code: a second session
 (`second_half.SecondHalf`) copies, folds and resolves the second half the same way, on the other core, and
-publishes its rows in an unlogged table; the importing session inserts its own half meanwhile, then the other's.
+publishes its rows in unlogged tables, in two parts; the importing session inserts its own half meanwhile, then
+the other's parts as they come (only the last part's INSERT is left when the other session is done).
 A project year on both sides (a file not sorted by project) makes the second INSERT hit the key: the two folds
 are then merged and written by the general write. The other session also publishes the project-year keys for
 both, so the importing session takes a little more than half of the file (`OWN_SHARE`).
 """
 
+import itertools
 import re
 
 import psycopg
@@ -40,6 +42,9 @@ from .second_half import SecondHalf, Stopped
 
 TWO_SESSIONS_BYTES = 32 << 20  # a CSV above this is copied and folded in two sessions (`second_half`)
 OWN_SHARE = 0.52  # of the file, for the importing session; measured on 6M rows (bench/bench_execution_import.py)
+# The other session's share in parts, published one by one: the importing session inserts one while the next is
+# made, and only the last, small one is left to insert when the other session is done.
+PARTS = (0.5, 0.3, 0.2)
 
 # Bytes after which PostgreSQL's number input would read a cell the rules refuse (a leading sign: "+5", "-0";
 # an exponent: "1.2E+11", Excel's way of losing digits) or COPY would stop early (its end marker "\."). Found
@@ -142,13 +147,17 @@ def _second_half(source, fields, optional, keys):
     """A started `SecondHalf` for a large file whose lines are one per physical line, else None."""
     if source.size - source.data_offset < TWO_SESSIONS_BYTES or source.quoted:
         return None
-    split = source.split_point(OWN_SHARE)
-    chunks = source.csv_byte_range(split, source.size) if split else None
-    if chunks is None:
+    bounds = [OWN_SHARE + (1 - OWN_SHARE) * done for done in itertools.accumulate(PARTS[:-1], initial=0)]
+    first, *rest = (source.split_point(share) for share in bounds)
+    if first is None or source.csv_byte_range(0, 0) is None:  # no line to cut at, or no file to read in a thread
         return None
-    half = SecondHalf(chunks, split, keys=keys, create_sql=_create_typed(source.header), copy_sql=_copy_sql(source),
-                      fold_sql=_fold_table(source.header, fields, half=1), settings=SESSION_SETTINGS,
-                      suspect=suspect, resolve=lambda cursor, keys: _typed(*resolved(cursor, optional, keys), optional))
+    splits = sorted({first, *(point for point in rest if point is not None and point > first)})
+    ranges = [source.csv_byte_range(start, end) for start, end in zip(splits, [*splits[1:], source.size],
+                                                                      strict=True)]
+    half = SecondHalf(ranges, splits[0], keys=keys, create_sql=_create_typed(source.header),
+                      copy_sql=_copy_sql(source), fold_sql=_fold_table(source.header, fields, half=1),
+                      settings=SESSION_SETTINGS, suspect=suspect,
+                      resolve=lambda cursor, keys: _typed(*resolved(cursor, optional, keys), optional))
     half.start()
     return half
 
@@ -176,9 +185,12 @@ def resolved(cursor, optional, keys):
     for field in optional:
         ok.append(f"a.{field}_lo = a.{field} AND a.{field} = ANY(%s)")
         params.append(_kept_texts(cursor, field))
+    # Only the keys within the fold's range of codes are read: a part of a file sorted by project needs few.
+    cursor.execute("SELECT min(code), max(code) FROM exec_fold")
     sql, key_params = keys
     return (f"""SELECT CASE WHEN {" AND ".join(ok)} THEN k.py_id END AS py_id, a.*
-                FROM exec_fold a LEFT JOIN ({sql}) k ON {_key_join("a")}""", params + key_params)
+                FROM exec_fold a LEFT JOIN (SELECT * FROM ({sql}) k WHERE k.code BETWEEN %s AND %s) k
+                     ON {_key_join("a")}""", [*params, *key_params, *cursor.fetchone()])
 
 
 def _typed(select, params, optional):
@@ -209,8 +221,8 @@ def _write_one(cursor, fields, optional, keys, batch, result):
 
 def _write_two(cursor, half, fields, optional, keys, batch, result, clock):
     """`_write_one` for a file in two halves: this session's rows are inserted while the other session resolves
-    its own, then the other's. When some project years have rows already, or lie on both sides of the split,
-    the two sets go to the general write (folded into one first in the second case)."""
+    its own, then the other's, part by part as they come. When some project years have rows already, or lie on
+    both sides of a split, all the parts go to the general write (folded into one first in the second case)."""
     own = result.total
     keys = half.keys()  # published by the other session
     select, params = resolved(cursor, optional, keys)
@@ -219,25 +231,25 @@ def _write_two(cursor, half, fields, optional, keys, batch, result, clock):
             with transaction.atomic():
                 _insert(cursor, select, params, optional, batch)
                 clock("write")
-                rows, table = half.result()
-                result.total = own + rows
-                clock("second half")  # the wait for it
-                _insert(cursor, f"SELECT * FROM {table}", [], optional, batch)
+                for rows, table in half.parts():
+                    result.total += rows
+                    _insert(cursor, f"SELECT * FROM {table}", [], optional, batch)
                 half.drop_with(cursor)
-                clock("write second half")
+                clock("second half")  # waits and inserts
             result.created = result.total
             return
         except IntegrityError as exc:
             if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
                 raise
-    rows, table = half.result()
-    result.total = own + rows
+    parts = list(half.parts())
+    result.total = own + sum(rows for rows, _table in parts)
+    tables = [table for _rows, table in parts]
     clock("second half")
-    if _on_both_sides(cursor, table):
-        _merge(cursor, table)
+    if _on_several_sides(cursor, tables):
+        _merge(cursor, tables)
         select, params = resolved(cursor, optional, keys)
     else:
-        select = f"{select} UNION ALL SELECT * FROM {table}"
+        select = " UNION ALL ".join([select, *(f"SELECT * FROM {table}" for table in tables)])
     _general(cursor, select, params, fields, batch, result)
     half.drop_with(cursor)
     clock("general write")
@@ -260,26 +272,26 @@ def _general(cursor, select, params, fields, batch, result):
     _write(cursor, batch, fields, result)
 
 
-def _on_both_sides(cursor, table):
-    """Whether a (code, year) of exec_fold is also in the other session's `table` (a file not sorted by project)."""
-    # count(*), not EXISTS: the planner would bet on an early match with a nested loop (hours when there is none)
-    cursor.execute(f"SELECT count(*) FROM exec_fold a JOIN {table} b ON b.code = a.code AND b.year = a.year")
-    return cursor.fetchone()[0] > 0
+def _on_several_sides(cursor, tables):
+    """Whether a (code, year) is in more than one of exec_fold and the other session's `tables` (a file not sorted
+    by project)."""
+    keys = " UNION ALL ".join(f"SELECT code, year FROM {table}" for table in ("exec_fold", *tables))
+    cursor.execute(f"SELECT EXISTS (SELECT FROM ({keys}) k GROUP BY code, year HAVING count(*) > 1)")
+    return cursor.fetchone()[0]
 
 
-def _merge(cursor, table):
-    """The other session's folded rows into exec_fold, the two rows of a project year on both sides folded into
-    one (a month on both sides then fails the count check: given twice)."""
+def _merge(cursor, tables):
+    """The other session's folded rows into exec_fold, the rows of a project year on several sides folded into
+    one (a month on two sides then fails the count check: given twice)."""
     cursor.execute("SELECT * FROM exec_fold LIMIT 0")
     names = [c.name for c in cursor.cursor.description]
     columns = ", ".join(f"sum({n}) AS {n}" if n == "lines" else f"min({n}) AS {n}" if n.endswith("_lo")
                         else f"0::smallint AS {n}" if n == "half" else f"max({n}) AS {n}"
                         for n in names if n not in ("code", "year"))
     both = ", ".join(names)
+    union = " UNION ALL ".join(f"SELECT {both} FROM {table}" for table in ("exec_fold", *tables))
     cursor.execute(f"""CREATE TEMP TABLE exec_fold_merged ON COMMIT DROP AS
-                       SELECT code, year, {columns}
-                       FROM (SELECT {both} FROM exec_fold UNION ALL SELECT {both} FROM {table}) f
-                       GROUP BY code, year""")
+                       SELECT code, year, {columns} FROM ({union}) f GROUP BY code, year""")
     cursor.execute("DROP TABLE exec_fold")
     cursor.execute("ALTER TABLE exec_fold_merged RENAME TO exec_fold")
 

@@ -8,6 +8,8 @@ import io
 import itertools
 import logging
 import os
+import queue
+import threading
 import zipfile
 from contextlib import contextmanager
 
@@ -23,6 +25,27 @@ logger = logging.getLogger(__name__)
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
 SHEET_TITLE = "执行数据"
+
+
+class _Hasher(threading.Thread):
+    """sha256 of the chunks `put` in order, computed in a thread."""
+
+    def __init__(self):
+        super().__init__(name="execution-sha256", daemon=True)
+        self.digest, self.queue = hashlib.sha256(), queue.Queue(maxsize=8)
+        self.start()
+
+    def run(self):
+        while (chunk := self.queue.get()) is not None:
+            self.digest.update(chunk)
+
+    def put(self, chunk):
+        self.queue.put(chunk)
+
+    def hexdigest(self):
+        self.queue.put(None)
+        self.join()
+        return self.digest.hexdigest()
 
 
 class Source:
@@ -56,30 +79,33 @@ class Source:
         return self
 
     def _scan(self):
-        """One pass over the bytes: digest, size, line count, and whether they decode as UTF-8."""
-        digest, head = hashlib.sha256(), b""
+        """One pass over the bytes: digest (in a thread alongside: hashlib lets go of the GIL), size, line count,
+        and whether they decode as UTF-8 (ASCII chunks need no decoding)."""
+        head, hasher = b"", _Hasher()
         decoder, self._utf8, self._nul = codecs.getincrementaldecoder("utf-8")(), True, False
         self.quoted = False  # any '"' in the file: a CSV line may then span several physical lines
         self.fh.seek(0)
-        while chunk := self.fh.read(CHUNK):
-            if not head:
-                head = chunk[:8192]
-            digest.update(chunk)
-            self.size += len(chunk)
-            self.lines += chunk.count(b"\n")
-            self._nul = self._nul or b"\x00" in chunk
-            self.quoted = self.quoted or b'"' in chunk
-            if self._utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    self._utf8 = False
+        try:
+            while chunk := self.fh.read(CHUNK):
+                if not head:
+                    head = chunk[:8192]
+                hasher.put(chunk)
+                self.size += len(chunk)
+                self.lines += chunk.count(b"\n")
+                self._nul = self._nul or b"\x00" in chunk
+                self.quoted = self.quoted or b'"' in chunk
+                if self._utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        self._utf8 = False
+        finally:
+            self.sha256 = hasher.hexdigest()
         if self._utf8:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 self._utf8 = False
-        self.sha256 = digest.hexdigest()
         return head
 
     def _csv_encoding(self, head):
