@@ -330,3 +330,15 @@ def test_a_large_file_in_parts_and_a_stale_table_swept(tmp_path, two_sessions, h
     assert scratch_tables(["exec_half_1000_dead_keys", live, *halves[0].created]) == [live]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {live}")
+
+
+@pytest.mark.parametrize("codes", [("COUNTY-AGR-1", "COUNTY-EDU-1", "COUNTY-EDU-2"),  # sorted: ranges apart
+                                   ("COUNTY-AGR-1", "COUNTY-EDU-2", "COUNTY-EDU-1")])  # ranges meet, no project twice
+def test_a_reload_in_two_sessions_counts_what_changed(tmp_path, perf, two_sessions, codes):
+    rows = many_rows(codes)
+    assert load_execution(write_csv(tmp_path, rows), perf, loader="postgres").created == 36
+    rows[-1] = (*rows[-1][:3], "99")
+    again = load_execution(write_csv(tmp_path, rows, name="b.csv"), perf, loader="postgres")
+    assert again.ok and direct(again) and "second half" in again.timings
+    assert (again.total, again.created, again.updated, again.unchanged) == (36, 0, 1, 35)
+    assert (codes[-1], 12, Decimal("99.00")) in month_rows()

@@ -275,7 +275,16 @@ def _general(cursor, select, params, fields, batch, result):
 def _on_several_sides(cursor, tables):
     """Whether a (code, year) is in more than one of exec_fold and the other session's `tables` (a file not sorted
     by project)."""
-    keys = " UNION ALL ".join(f"SELECT code, year FROM {table}" for table in ("exec_fold", *tables))
+    every = ("exec_fold", *tables)
+    # Cheap first: ranges of codes that do not meet (a file sorted by project) share no (code, year).
+    ranges = " UNION ALL ".join(f"SELECT min(code) AS lo, max(code) AS hi FROM {table}" for table in every)
+    cursor.execute(f"""SELECT coalesce(bool_and(hi < next_lo), true)
+                       FROM (SELECT hi, lead(lo) OVER (ORDER BY lo) AS next_lo FROM ({ranges}) r
+                             WHERE lo IS NOT NULL) s
+                       WHERE next_lo IS NOT NULL""")
+    if cursor.fetchone()[0]:
+        return False
+    keys = " UNION ALL ".join(f"SELECT code, year FROM {table}" for table in every)
     cursor.execute(f"SELECT EXISTS (SELECT FROM ({keys}) k GROUP BY code, year HAVING count(*) > 1)")
     return cursor.fetchone()[0]
 
