@@ -26,8 +26,6 @@ from django.db import DataError, IntegrityError, transaction
 from ..models import MONTH_FIELDS
 from .columns import BY_FIELD
 from .postgres import (
-    FAST_CODE,
-    FAST_YEAR,
     MONTHS,
     OPTIONAL,
     PROGRESS_BYTES,
@@ -35,9 +33,9 @@ from .postgres import (
     TARGET,
     _estimate,
     _raw,
+    _scope_keys,
     _write,
 )
-from .rows import projects_in_scope
 from .second_half import SecondHalf, Stopped
 
 TWO_SESSIONS_BYTES = 32 << 20  # a CSV above this is copied and folded in two sessions (`second_half`)
@@ -64,7 +62,7 @@ class NotDirect(Exception):
 def load_direct(cursor, source, fields, user, batch, result, progress, clock):
     """Load the file by the direct path; False (nothing kept) when it needs the checked one."""
     optional = [f for f in OPTIONAL if f in fields]
-    keys = _keys(user)
+    keys = _scope_keys(user)
     half = _second_half(source, fields, optional, keys)
     try:
         with transaction.atomic():
@@ -164,16 +162,9 @@ def _second_half(source, fields, optional, keys):
 
 # --- resolve and write --------------------------------------------------------------------------------------
 
-def _keys(user):
-    """(code, year, project year id) of the project years of the projects in the user's scope, and its params."""
-    scope_sql, params = projects_in_scope(user).order_by().values("id", "code").query.sql_with_params()
-    return (f"SELECT pr.code, py.year, py.id AS py_id FROM ({scope_sql}) pr "
-            f"JOIN projects_projectyear py ON py.project_id = pr.id", list(params))
-
-
 def _key_join(alias):
-    """A folded row's (code, year) = a key's: the code as it is, the year when canonical (four digits)."""
-    return f"k.code = {alias}.code AND k.year = CASE WHEN {alias}.year ~ '{FAST_YEAR}' THEN {alias}.year::int END"
+    """A folded row's (code, year) = a key's (`_scope_keys`: canonical codes, years as four digits)."""
+    return f"k.code = {alias}.code AND k.year = {alias}.year"
 
 
 def resolved(cursor, optional, keys):
@@ -181,7 +172,7 @@ def resolved(cursor, optional, keys):
     an unknown or non-canonical code, no such project year, a month given twice, an optional text that differs
     within the project year or that its rule would change."""
     cursor.execute("ANALYZE exec_fold (code, year)")  # its size, for the join's plan
-    ok, params = [f"a.code ~ '{FAST_CODE}'", "k.py_id IS NOT NULL", f"a.lines = {_months('a')}"], []
+    ok, params = ["k.py_id IS NOT NULL", f"a.lines = {_months('a')}"], []
     for field in optional:
         ok.append(f"a.{field}_lo = a.{field} AND a.{field} = ANY(%s)")
         params.append(_kept_texts(cursor, field))

@@ -54,7 +54,6 @@ class SecondHalf(threading.Thread):
                     cursor.execute(statement)
                 with self.conn.transaction():
                     cursor.execute(f"CREATE UNLOGGED TABLE {self.keys_table} AS {self.keys_sql}", self.keys_params)
-                    cursor.execute(f"CREATE INDEX ON {self.keys_table} (code)")  # for ranges of codes
                     cursor.execute(f"ANALYZE {self.keys_table}")
                 self._publish(self.keys_table)
                 for chunks, table in zip(self.ranges, self.tables, strict=True):
