@@ -342,3 +342,29 @@ def test_a_reload_in_two_sessions_counts_what_changed(tmp_path, perf, two_sessio
     assert again.ok and direct(again) and "second half" in again.timings
     assert (again.total, again.created, again.updated, again.unchanged) == (36, 0, 1, 35)
     assert (codes[-1], 12, Decimal("99.00")) in month_rows()
+
+
+def reference_suspect(chunk):
+    """The patterns `direct.suspect` finds, written plainly (slowly)."""
+    return (any(p in chunk for p in (b"+", b",-", b'"-', b"\n-", b"\n\\."))
+            or re.search(rb"[0-9.][eE][-+0-9]", chunk) is not None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"P1,2025,1,5\n", False), (b"P-1,2025,1,5\n", False), (b"EDU-1,2025,1,1.5\n", False), (b"P1,2025,1,+5\n", True),
+    (b"P1,2025,1,-0\n", True), (b'P1,2025,1,"-0"\n', True), (b"P1,2025,1,1.2E+11\n", True), (b"P1,2025,1,1e5\n", True),
+    (b"P1,2025,1,5.e-1\n", True), (b"P1,2025,1,5\n\\.\n", True), (b"A\\.B,2025,1,5\n", False), (b"\n-1", True),
+    (b"E.e.\na0", False), (b"0E1", True), (b"SE-9,2025,1,5", False),
+])
+def test_suspect_bytes(text, expected):
+    assert direct_path.suspect(text) is expected and reference_suspect(text) is expected
+
+
+def test_suspect_bytes_as_the_plain_patterns():
+    import random
+
+    rng = random.Random(20261204)
+    alphabet = b'09.eE-+,\n"\\aZ'
+    for _ in range(20_000):
+        text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        assert direct_path.suspect(text) == reference_suspect(text), text

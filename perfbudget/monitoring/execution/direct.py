@@ -18,7 +18,6 @@ both, so the importing session takes a little more than half of the file (`OWN_S
 """
 
 import itertools
-import re
 
 import psycopg
 from django.db import DataError, IntegrityError, transaction
@@ -45,10 +44,12 @@ OWN_SHARE = 0.52  # of the file, for the importing session; measured on 6M rows 
 PARTS = (0.5, 0.3, 0.2)
 
 # Bytes after which PostgreSQL's number input would read a cell the rules refuse (a leading sign: "+5", "-0";
-# an exponent: "1.2E+11", Excel's way of losing digits) or COPY would stop early (its end marker "\."). Found
-# anywhere (a code may hold them too), the file takes the checked path: slower, never wrong.
-SUSPECT = (b"+", b",-", b'"-', b"\n-", b"\n\\.")
-EXPONENT = re.compile(rb"[0-9.][eE][-+0-9]")
+# an exponent: "1.2E+11", Excel's way of losing digits) or COPY would stop early (its end marker "\."): a "+", a
+# "-" starting a field, a digit or "." then "e" or "E" then a digit or sign, a line starting with "\.". Found
+# anywhere (a code may hold them too), the file takes the checked path: slower, never wrong. `suspect` looks for
+# them at memchr speed: rare bytes first, then one translation that makes each pattern a plain substring.
+FIELD_START = bytes.maketrans(b'0123456789E\n"', b"0000000000e,,")  # digits → 0, E → e, a field's start → ","
+EXPONENTS = (b"0e0", b"0e-", b".e0", b".e-")  # "+" is refused before
 TYPED = {"month": "smallint NOT NULL CHECK ({c} BETWEEN 1 AND 12)",
          "paid_amount": "numeric NOT NULL CHECK ({c} >= 0 AND {c} < 1e14 AND scale({c}) <= 2)"}
 REFUSALS = (DataError, IntegrityError, psycopg.errors.DataError, psycopg.errors.IntegrityError,
@@ -91,7 +92,15 @@ def load_direct(cursor, source, fields, user, batch, result, progress, clock):
 
 
 def suspect(chunk):
-    return any(p in chunk for p in SUSPECT) or ((b"e" in chunk or b"E" in chunk) and EXPONENT.search(chunk))
+    """Whether the bytes hold one of the patterns above (the caller prepends the last two bytes of the chunk
+    before)."""
+    if b"+" in chunk or (b"\\" in chunk and b"\n\\." in chunk):
+        return True
+    dash, e = b"-" in chunk, b"e" in chunk or b"E" in chunk
+    if not (dash or e):
+        return False
+    folded = chunk.translate(FIELD_START)
+    return (dash and b",-" in folded) or (e and any(p in folded for p in EXPONENTS))
 
 
 # --- copy and fold ------------------------------------------------------------------------------------------
