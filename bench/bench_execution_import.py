@@ -226,7 +226,7 @@ def report(args, setup, size, small, pairs, reload_big):
         "# Execution import benchmark",
         "",
         f"`bench/bench_execution_import.py` on {platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}), {time.strftime('%Y-%m-%d %H:%M')}.",
+        f"Python {platform.python_version()}), {time.strftime('%Y-%m-%d %H:%M %z')}.",
         f"{settings_text() if connection.connection else ''}",
         "",
         f"{args.projects:,} projects with one 2025 project year each (setup {setup:.0f} s); CSV of 12 months a "
