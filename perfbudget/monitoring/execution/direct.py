@@ -10,8 +10,9 @@ savepoint and the file takes the checked path (steps 1–5), which finds and wor
 
 A large file (quote-free, over `TWO_SESSIONS_BYTES`) is cut in two at a change of project code: a second session
 (`second_half.SecondHalf`) copies, folds and resolves the second half the same way, on the other core, and
-publishes its rows in unlogged tables, in two parts; the importing session inserts its own half meanwhile, then
-the other's parts as they come (only the last part's INSERT is left when the other session is done).
+publishes its rows in unlogged tables, part by part (`PARTS`); the importing session inserts its own half
+meanwhile, then the other's parts as they come (only the last part's INSERT is left when the other session is
+done).
 A project year on both sides (a file not sorted by project) makes the second INSERT hit the key: the two folds
 are then merged and written by the general write. The other session also publishes the project-year keys for
 both, so the importing session takes a little more than half of the file (`OWN_SHARE`).

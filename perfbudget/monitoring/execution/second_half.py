@@ -113,8 +113,8 @@ class SecondHalf(threading.Thread):
             self.dropped.add(table)
 
     def stop(self):
-        """Stop early if still at work (the importing session gave up), wait, and drop the table unless the
-        importing session dropped it (or holds it: then its transaction ends with it)."""
+        """Stop early if still at work (the importing session gave up), wait, and drop the tables the importing
+        session has not dropped (one it still holds is left to it: its transaction ends with it)."""
         self.stopped = True
         if self.conn is not None and self.is_alive():
             try:
