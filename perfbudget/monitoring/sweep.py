@@ -38,6 +38,7 @@ from perfbudget.rulesets.services import resolve
 from . import sweep_sql
 from .forecast import MIN_SHARE, Forecast, Pattern, forecast, to_decimal
 from .models import ExecutionBatch, MonitoringForm, MonitoringRound, MonitoringWarning, WarningSweep, paid_through
+from .sweep_side import SideReads, side_by_side
 from .sweep_sql import MIN_PATTERN_PROJECTS, PatternBook, Selection
 from .warnings import GREEN, RED, YELLOW, Facts, IndicatorFact, RuleValues, evaluate, overall_level, rules_from_values
 
@@ -56,26 +57,32 @@ def rule_values(rules) -> dict:
 PATTERN_CACHE_SECONDS = 6 * 3600
 
 
-def similar_patterns(region, year: int, refresh: bool = False) -> dict:
+def similar_patterns(region, year: int, refresh: bool = False, groups: dict | None = None) -> dict:
     """`sweep_sql.pattern_groups` through the cache: a form page reads what the last sweep computed instead of
-    aggregating a whole earlier year per view. A sweep always recomputes (refresh); an execution import (a new
-    batch) changes the key."""
+    aggregating a whole earlier year per view. A sweep always recomputes (refresh; `groups` when it has read them
+    already); an execution import (a new batch) changes the key."""
     stamp = ExecutionBatch.objects.aggregate(last=Max("pk"))["last"] or 0
     key = f"monitoring:patterns:{getattr(region, 'pk', 0)}:{year}:{stamp}"
-    groups = None if refresh else cache.get(key)
+    if groups is None and not refresh:
+        groups = cache.get(key)
     if groups is None:
         groups = sweep_sql.pattern_groups(region, year)
-        cache.set(key, groups, PATTERN_CACHE_SECONDS)
+    cache.set(key, groups, PATTERN_CACHE_SECONDS)
     return groups
 
 
 def gather_facts(selection: Selection, *, year: int, through_month: int, region, as_of: datetime.date | None,
                  forms: dict | None = None, indicators: dict | None = None,
-                 min_pattern_projects: int = MIN_PATTERN_PROJECTS, refresh_patterns: bool = False) -> list[Facts]:
+                 min_pattern_projects: int = MIN_PATTERN_PROJECTS, refresh_patterns: bool = False,
+                 side: SideReads | None = None) -> list[Facts]:
     """Facts of the selected project years (each with its forecast). `forms` (by project year) and `indicators`
-    (by form) come from `sweep_sql.form_rows` / `indicator_rows`; without them the facts have no form part."""
+    (by form) come from `sweep_sql.form_rows` / `indicator_rows`; without them the facts have no form part.
+    `side`: the indicator rows and the patterns are being read on a second connection meanwhile."""
     rows = sweep_sql.project_rows(selection, through_month)
-    book = PatternBook(similar_patterns(region, year - 1, refresh_patterns), year - 1, min_pattern_projects)
+    groups = None
+    if side is not None:
+        indicators, groups = side.result()
+    book = PatternBook(similar_patterns(region, year - 1, refresh_patterns, groups), year - 1, min_pattern_projects)
     patterns = group_patterns(rows, book)
     history = {}
     if through_month < 12 and any(p is None or p.shares[through_month - 1] < MIN_SHARE for p in patterns.values()):
@@ -169,14 +176,19 @@ def run_sweep(round: MonitoringRound, user=None, as_of: datetime.date | None = N
     rules = resolve(round.region, round.year)
     values = rules_from_values(rule_values(rules))
     t = round.through_month
+    side_by_side_reads = side_by_side()
     with gc_paused(), transaction.atomic():
         # one sweep of a round at a time; the reads and the writes see one state of the data
         list(MonitoringRound.objects.select_for_update().filter(pk=round.pk).order_by().values_list("pk"))
         sweep_sql.tune_session()
+        if side_by_side_reads:  # indicator rows and patterns on a second connection while this one reads the rest
+            side, indicators = SideReads(round.pk, round.region, round.year - 1), None
+            side.start()
+        else:
+            side, indicators = None, sweep_sql.indicator_rows(round_id=round.pk)
         facts = gather_facts(Selection(round_id=round.pk), year=round.year, through_month=t, region=round.region,
-                             as_of=as_of, forms=sweep_sql.form_rows(round.pk),
-                             indicators=sweep_sql.indicator_rows(round_id=round.pk),
-                             min_pattern_projects=min_pattern_projects, refresh_patterns=True)
+                             as_of=as_of, forms=sweep_sql.form_rows(round.pk), indicators=indicators,
+                             min_pattern_projects=min_pattern_projects, refresh_patterns=True, side=side)
         sweep = WarningSweep.objects.create(round=round, as_of=as_of, ruleset=rules.label[:200],
                                             projects=len(facts), created_by=user if getattr(user, "pk", None) else None)
         MonitoringWarning.objects.filter(round=round).delete()  # no signals or cascades: one DELETE

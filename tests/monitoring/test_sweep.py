@@ -267,3 +267,20 @@ def test_low_execution_candidates(world):
     assert [r["code"] for r in found] == sorted([rows["school"].project.code, rows["school2"].project.code])
     # outside the region: nothing
     assert sweeping.low_execution_candidates(world.sibling, 2025, rules) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the sweep opens the outermost transaction: it may read on two connections
+def test_sweep_reads_side_by_side_as_in_order(setup, monkeypatch):
+    from perfbudget.monitoring import sweep_side
+
+    rnd, forms = setup
+    started = []
+    start = sweep_side.SideReads.start
+    monkeypatch.setattr(sweep_side.SideReads, "start", lambda self: (started.append(self), start(self))[-1])
+    sweep = sweeping.run_sweep(rnd, as_of=AS_OF, min_pattern_projects=MIN)
+    assert len(started) == (connection.vendor == "postgresql")
+    for form in forms.values():
+        assert stored(rnd, form.project_year) == expected(rnd, form.project_year)
+    assert (sweep.projects, sweep.red, sweep.yellow) == (3, 1, 1)
+    form = MonitoringForm.objects.get(pk=forms["laggard"].pk)
+    assert form.forecast_method == "按同类项目（2024年，功能分类2050201，2个）1-7月平均完成全年支出的 58.3%推算"
