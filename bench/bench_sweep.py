@@ -124,11 +124,11 @@ def generate(n, per_form, all_differ):
             WHERE p.code LIKE 'BX%%'""", []),
         ("forms", """
             INSERT INTO monitoring_monitoringform (created_at, updated_at, row_version, round_id, project_year_id,
-                status, initial_budget, full_budget, executed, forecast_method, execution_note,
+                status, initial_budget, full_budget, executed, execution_note,
                 overall_progress, due_on, submitted_at, level)
             SELECT now(), now(), 1, %s, py.id,
                 CASE WHEN py.id %% 10 = 0 THEN 'draft' ELSE 'dept_review' END,
-                py.initial_budget, py.initial_budget, 0, '', '', '', DATE '2025-08-20',
+                py.initial_budget, py.initial_budget, 0, '', '', DATE '2025-08-20',
                 CASE WHEN py.id %% 10 = 0 THEN NULL
                      ELSE TIMESTAMPTZ '2025-08-08 10:00+08' + (py.id %% 15) * INTERVAL '1 day' END, ''
             FROM projects_projectyear py JOIN projects_project p ON p.id = py.project_id

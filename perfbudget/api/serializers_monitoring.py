@@ -87,6 +87,7 @@ class MonitoringFormSerializer(serializers.ModelSerializer):
     forecast_rate = serializers.DecimalField(**RATE, label=_("预计执行率"),
                                              help_text=_("全年预计执行数 ÷ 全年预算数。"))
     time_progress = serializers.SerializerMethodField(label=_("序时进度"))
+    forecast_method = serializers.CharField(read_only=True, label=_("系统预测方法"))
     is_late = serializers.BooleanField(read_only=True, label=_("逾期"),
                                        help_text=_("逾期提交，或过了截止日期仍未提交。"))
     level = serializers.CharField(read_only=True, label=_label(MonitoringForm, "level"),

@@ -37,7 +37,15 @@ from perfbudget.rulesets.services import resolve
 
 from . import sweep_sql
 from .forecast import MIN_SHARE, Forecast, Pattern, forecast, to_decimal
-from .models import ExecutionBatch, MonitoringForm, MonitoringRound, MonitoringWarning, WarningSweep, paid_through
+from .models import (
+    ExecutionBatch,
+    FormForecastMethod,
+    MonitoringForm,
+    MonitoringRound,
+    MonitoringWarning,
+    WarningSweep,
+    paid_through,
+)
 from .sweep_side import SideReads, side_by_side
 from .sweep_sql import MIN_PATTERN_PROJECTS, PatternBook, Selection
 from .warnings import GREEN, RED, YELLOW, Facts, IndicatorFact, RuleValues, evaluate, overall_level, rules_from_values
@@ -260,10 +268,12 @@ def _insert_warnings(round_id, sweep_id, warnings):
 
 
 def _update_forms(levels):
-    """Set level, system forecast and its method on every form with one UPDATE … FROM a temporary table."""
+    """Set level and system forecast on every form with one UPDATE … FROM a temporary table, and the forecast's
+    method beside it (`FormForecastMethod`); rows that did not change are not written."""
     if not levels:
         return
     form_table = connection.ops.quote_name(MonitoringForm._meta.db_table)
+    method_table = connection.ops.quote_name(FormForecastMethod._meta.db_table)
     tmp = "sweep_form_levels"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
@@ -278,10 +288,13 @@ def _update_forms(levels):
             cursor.executemany(f"INSERT INTO {tmp} (id, level, system_forecast, forecast_method) "
                                f"VALUES (%s, %s, %s, %s)", [(i, lv, str(a), m) for i, lv, a, m in levels])
         cursor.execute(
-            f"UPDATE {form_table} SET level = t.level, system_forecast = t.system_forecast, "
-            f"forecast_method = t.forecast_method FROM {tmp} t WHERE {form_table}.id = t.id AND NOT ("
-            f"{form_table}.level = t.level AND {form_table}.forecast_method = t.forecast_method "
+            f"UPDATE {form_table} SET level = t.level, system_forecast = t.system_forecast FROM {tmp} t "
+            f"WHERE {form_table}.id = t.id AND NOT ({form_table}.level = t.level "
             f"AND {form_table}.system_forecast IS NOT NULL AND {form_table}.system_forecast = t.system_forecast)")
+        # an upsert by the key (not NOT EXISTS: a scan of the table the INSERT is filling would grow with it)
+        cursor.execute(f"INSERT INTO {method_table} (form_id, text) SELECT t.id, t.forecast_method FROM {tmp} t "
+                       f"WHERE true ON CONFLICT (form_id) DO UPDATE SET text = excluded.text "
+                       f"WHERE {method_table}.text <> excluded.text")
         cursor.execute(f"DROP TABLE {tmp}")
 
 

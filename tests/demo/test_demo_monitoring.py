@@ -153,7 +153,8 @@ def _check_history_round():
     assert {"BEHIND_TIME", "CHECKPOINT", "INDICATOR_FORECAST", "FORM_LATE", "FORM_MISSING"} <= codes
     levels = Counter(forms.values_list("level", flat=True))
     assert levels["red"] and levels["yellow"] and levels["green"]
-    assert "2024年" in forms.exclude(forecast_method="").first().forecast_method, "forecast from similar projects"
+    assert "2024年" in forms.filter(forecast_note__isnull=False).first().forecast_method, \
+        "forecast from similar projects"
     records = WorkflowRecord.objects.filter(workflow="monitoring_form", object_id__in=forms.values("pk"))
     assert {r.at.year for r in records} == {MONITORED_YEAR}
     assert {"submit", "dept_approve", "section_approve", "office_approve"} <= set(

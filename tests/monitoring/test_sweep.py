@@ -16,6 +16,7 @@ from perfbudget.monitoring.forecast import BASIS_LINEAR, BASIS_OWN, BASIS_PATTER
 from perfbudget.monitoring.models import (
     MONTH_FIELDS,
     ExecutionYear,
+    FormForecastMethod,
     FormIndicator,
     MonitoringForm,
     MonitoringRound,
@@ -135,7 +136,12 @@ def test_rerun_replaces_the_rounds_warnings(setup):
     n = MonitoringWarning.objects.filter(round=rnd).count()
     ExecutionYear.objects.filter(project_year=forms["laggard"].project_year).update(
         **{f: D(100000) for f in MONTH_FIELDS})
+    FormForecastMethod.objects.filter(form=forms["clean"]).update(text="旧的预测方法")  # the sweep writes it anew
     second = sweeping.run_sweep(rnd, as_of=AS_OF, min_pattern_projects=MIN)
+    clean = MonitoringForm.objects.get(pk=forms["clean"].pk)
+    fc = sweeping.forecast_for(clean.project_year, 7, round=rnd, min_pattern_projects=MIN)
+    assert clean.forecast_method == fc.method and clean.system_forecast == fc.amount
+    assert FormForecastMethod.objects.filter(form__round=rnd).count() == 3  # one a form
     assert WarningSweep.objects.filter(round=rnd).count() == 2
     assert not MonitoringWarning.objects.filter(sweep=first).exists()
     assert MonitoringWarning.objects.filter(round=rnd).count() == n - 3  # the laggard's execution warnings went

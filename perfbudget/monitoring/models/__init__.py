@@ -2,9 +2,9 @@
 
 from .actions import MonitoringAction, NegativeListEntry
 from .execution import MONTH_FIELDS, ExecutionBatch, ExecutionChange, ExecutionYear, paid_through
-from .rounds import FormIndicator, MonitoringForm, MonitoringRound
+from .rounds import FormForecastMethod, FormIndicator, MonitoringForm, MonitoringRound
 from .warnings import MonitoringWarning, WarningSweep
 
-__all__ = ["MONTH_FIELDS", "ExecutionBatch", "ExecutionChange", "ExecutionYear", "FormIndicator",
-           "MonitoringAction", "MonitoringForm", "MonitoringRound", "MonitoringWarning", "NegativeListEntry",
-           "WarningSweep", "paid_through"]
+__all__ = ["MONTH_FIELDS", "ExecutionBatch", "ExecutionChange", "ExecutionYear", "FormForecastMethod",
+           "FormIndicator", "MonitoringAction", "MonitoringForm", "MonitoringRound", "MonitoringWarning",
+           "NegativeListEntry", "WarningSweep", "paid_through"]

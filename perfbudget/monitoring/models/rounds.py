@@ -56,7 +56,7 @@ class MonitoringRound(BusinessModel):
 class MonitoringFormQuerySet(ScopedQuerySet):
     def with_related(self):
         return self.select_related("round", "project_year__project__unit", "project_year__project__department",
-                                   "project_year__project__region")
+                                   "project_year__project__region", "forecast_note")
 
 
 class MonitoringForm(BusinessModel):
@@ -72,7 +72,6 @@ class MonitoringForm(BusinessModel):
     full_budget = models.DecimalField(_("全年预算数(元)"), **MONEY)
     executed = models.DecimalField(_("截至目前执行数(元)"), **MONEY, default=Decimal(0))
     forecast_amount = models.DecimalField(_("全年预计执行数(元)"), **MONEY, null=True, blank=True)
-    forecast_method = models.CharField(_("系统预测方法"), max_length=300, blank=True, editable=False)
     system_forecast = models.DecimalField(_("系统预计全年执行数(元)"), **MONEY, null=True, blank=True,
                                           editable=False)
     execution_note = models.TextField(_("执行偏差原因及纠偏措施"), blank=True)
@@ -100,6 +99,14 @@ class MonitoringForm(BusinessModel):
         return f"{self.round} · {self.project_year.project.name}"
 
     @property
+    def forecast_method(self) -> str:
+        """How the last sweep forecast the system figure (系统预测方法), "" before the first sweep."""
+        try:
+            return self.forecast_note.text
+        except FormForecastMethod.DoesNotExist:
+            return ""
+
+    @property
     def execution_rate(self):
         return self.executed / self.full_budget if self.full_budget else None
 
@@ -115,6 +122,23 @@ class MonitoringForm(BusinessModel):
         if self.submitted_at is not None:
             return timezone.localdate(self.submitted_at) > self.due_on
         return timezone.localdate() > self.due_on
+
+
+class FormForecastMethod(models.Model):
+    """系统预测方法: how the sweep forecast a form's full-year execution, in words. Kept beside the form, not in it:
+    every sweep writes it, and a text this wide added to every form row by the first sweep of a round would move
+    each row to another page (no in-place update), at several seconds a province-wide round."""
+
+    form = models.OneToOneField(MonitoringForm, models.CASCADE, primary_key=True, related_name="forecast_note",
+                                verbose_name=_("绩效监控表"))
+    text = models.CharField(_("系统预测方法"), max_length=300)
+
+    class Meta:
+        verbose_name = _("系统预测方法")
+        verbose_name_plural = _("系统预测方法")
+
+    def __str__(self):
+        return self.text
 
 
 class FormIndicator(models.Model):
