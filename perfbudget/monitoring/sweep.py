@@ -71,8 +71,8 @@ def similar_patterns(region, year: int, refresh: bool = False, groups: dict | No
     already); an execution import (a new batch) changes the key."""
     stamp = ExecutionBatch.objects.aggregate(last=Max("pk"))["last"] or 0
     key = f"monitoring:patterns:{getattr(region, 'pk', 0)}:{year}:{stamp}"
-    if groups is None and not refresh:
-        groups = cache.get(key)
+    if groups is None and not refresh and (cached := cache.get(key)) is not None:
+        return cached
     if groups is None:
         groups = sweep_sql.pattern_groups(region, year)
     cache.set(key, groups, PATTERN_CACHE_SECONDS)
