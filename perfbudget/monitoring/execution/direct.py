@@ -157,7 +157,7 @@ def _second_half(source, fields, optional, keys):
         return None
     bounds = [OWN_SHARE + (1 - OWN_SHARE) * done for done in itertools.accumulate(PARTS[:-1], initial=0)]
     first, *rest = (source.split_point(share) for share in bounds)
-    if first is None or source.csv_byte_range(0, 0) is None:  # no line to cut at, or no file to read in a thread
+    if first is None or source.descriptor is None:  # no line to cut at, or no file to read in a thread
         return None
     splits = sorted({first, *(point for point in rest if point is not None and point > first)})
     ranges = [source.csv_byte_range(start, end) for start, end in zip(splits, [*splits[1:], source.size],

@@ -174,12 +174,20 @@ class Source:
         while chunk := self.fh.read(CHUNK):
             yield chunk
 
+    @property
+    def descriptor(self):
+        """The file's descriptor, to read parts of it from other threads (`csv_byte_range`); None for an upload
+        held in memory."""
+        try:
+            return self.fh.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            return None
+
     def csv_byte_range(self, start, end):
         """The raw bytes start..end, in chunks, read without moving the file's position (safe from another thread):
-        None when the file has no descriptor to read that way (an upload held in memory)."""
-        try:
-            fd = self.fh.fileno()
-        except (AttributeError, OSError, io.UnsupportedOperation):
+        None when the file has no descriptor to read that way."""
+        fd = self.descriptor
+        if fd is None:
             return None
 
         def chunks():
