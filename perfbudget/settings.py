@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "perfbudget.indicators",
     "perfbudget.goals",
     "perfbudget.monitoring",
+    "perfbudget.pools",
+    "perfbudget.evaluation",
+    "perfbudget.keyevals",
     "perfbudget.demo",
 ]
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from . import evaluation, keyevals, pools
 from .auth import TokenObtainView
 from .execution import urlpatterns as execution_urls
 from .goals import GoalViewSet
@@ -22,9 +23,15 @@ router.register("monitoring/rounds", RoundViewSet, basename="monitoring-round")
 router.register("monitoring/forms", MonitoringFormViewSet, basename="monitoring-form")
 router.register("monitoring/warnings", WarningViewSet, basename="monitoring-warning")
 router.register("negative-list", NegativeListViewSet, basename="negative-list")
+evaluation.register(router)
+pools.register(router)
+keyevals.register(router)
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     *execution_urls,
+    *evaluation.urlpatterns,
+    *pools.urlpatterns,
+    *keyevals.urlpatterns,
     *router.urls,
 ]

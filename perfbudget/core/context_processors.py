@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from perfbudget.orgs.access import ACCOUNT_VIEWER_ROLES, MANAGER_ROLES
-from perfbudget.orgs.choices import Role
+from perfbudget.orgs.choices import BUREAU_ROLES, Role
 
 # (stage label, [(label, url name, roles allowed or None for everyone signed in)])
 STAGES = [
@@ -29,6 +29,16 @@ STAGES = [
         (_("负面清单"), "monitoring:negative_list", None),
         (_("重点评价候选"), "monitoring:candidates", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION,
                                                 Role.OVERSIGHT}),
+    ]),
+    (_("绩效评价"), [
+        (_("单位自评"), "evaluation:selfevals", None),
+        (_("自评审核"), "evaluation:reviews", BUREAU_ROLES | {Role.AGENCY}),
+        (_("抽评复核"), "evaluation:spot_checks", BUREAU_ROLES | {Role.AGENCY, Role.OVERSIGHT}),
+        (_("重点评价"), "keyevals:list", None),
+        (_("评价指标体系"), "keyevals:frameworks", BUREAU_ROLES | {Role.OVERSIGHT}),
+        (_("第三方机构库"), "pools:agencies", BUREAU_ROLES | {Role.OVERSIGHT}),
+        (_("专家库"), "pools:experts", BUREAU_ROLES | {Role.OVERSIGHT}),
+        (_("随机抽取记录"), "pools:draws", None),
     ]),
     (_("系统设置"), [
         (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),

@@ -1,0 +1,5 @@
+"""Pages of 绩效评价 under /evaluation/."""
+
+app_name = "evaluation"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages of 重点评价 under /keyevals/."""
+
+app_name = "keyevals"
+
+urlpatterns = []
