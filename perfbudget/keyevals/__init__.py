@@ -1,1 +1,4 @@
-"""重点评价: key evaluations of projects, policies, departments, sub-districts and procurement, scored by drawn agencies and experts against frameworks kept as data."""
+"""重点评价: key evaluations of projects, policies, departments, sub-districts and procurement.
+
+Scored by drawn agencies and experts against frameworks kept as data.
+"""

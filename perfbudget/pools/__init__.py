@@ -1,1 +1,4 @@
-"""第三方机构库 / 专家库: registration, vetting, conflicts of interest, ratings and auditable random draws (shared by evaluation and, later, ex-ante assessment)."""
+"""第三方机构库 / 专家库: registration, vetting, conflicts of interest, ratings and auditable random draws.
+
+Shared by evaluation and, later, ex-ante assessment.
+"""
