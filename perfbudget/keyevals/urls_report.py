@@ -1,0 +1,3 @@
+"""Report downloads of a key evaluation (Word, PDF)."""
+
+urlpatterns = []
