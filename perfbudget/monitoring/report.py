@@ -7,16 +7,15 @@ behind, warnings, indicators unlikely to be met, actions) and drafts the paragra
 PDF page template read the same names. Charts are PNG bytes: InlineImage in Word, data URIs in the PDF.
 """
 
-import base64
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from perfbudget.core import documents
 from perfbudget.core.templatetags import money, ui
 from perfbudget.orgs.choices import Role
 
@@ -26,6 +25,7 @@ from .models import FormIndicator, MonitoringRound, NegativeListEntry
 from .plan import add_working_days
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "report_templates" / "monitoring_report.docx"
+PDF_TEMPLATE = "monitoring/report_pdf.html"
 REPORT_ROLES = frozenset({Role.PERFORMANCE_OFFICE, Role.OVERSIGHT})
 WORKING_DAYS = 10
 LIST_LIMIT = 30  # rows per listing table in the report; the rest are counted ("另有N条")
@@ -364,7 +364,7 @@ def render_charts(f):
             "chart_departments": charts.department_rates(f.departments, f.totals["time_progress"]),
             "chart_warnings": charts.warning_levels(f.totals, f.warnings["by_code"]),
         }
-    except charts.ChartError as exc:
+    except documents.DocumentError as exc:
         raise ReportError(str(exc)) from exc
 
 
@@ -375,37 +375,17 @@ CHARTS = ("chart_curve", "chart_departments", "chart_warnings")
 
 def render_docx(context, template_path=None):
     """The report as .docx bytes, from the bureau-editable Word template (docxtpl, Jinja tags)."""
-    import io
-
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-
     path = Path(template_path or TEMPLATE_PATH)
-    if not path.exists():
-        raise ReportError(_("监控报告模板文件不存在：%(path)s") % {"path": path})
-    doc = DocxTemplate(str(path))
-    values = dict(context)
-    for key in CHARTS:
-        if values.get(key):
-            values[key] = InlineImage(doc, io.BytesIO(values[key]), width=Mm(CHART_WIDTH_MM))
-        else:
-            values[key] = ""
-    doc.render(values, autoescape=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    try:
+        return documents.render_docx(path, context, images=CHARTS, image_width_mm=CHART_WIDTH_MM,
+                                     missing_message=_("监控报告模板文件不存在：%(path)s") % {"path": path})
+    except documents.DocumentError as exc:
+        raise ReportError(str(exc)) from exc
 
 
 def render_pdf(context):
     """The report as PDF bytes (WeasyPrint; CJK system fonts embedded, charts as data URIs)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    charts.cjk_font_name()  # refuse early, with the Chinese message, when no CJK font is installed
-    values = dict(context)
-    for key in CHARTS:
-        if values.get(key):
-            values[key] = "data:image/png;base64," + base64.b64encode(values[key]).decode("ascii")
-    html = render_to_string("monitoring/report_pdf.html", values)
-    # Data URIs only: nothing may reach the network (or the file system) while rendering.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    try:
+        return documents.render_pdf(PDF_TEMPLATE, context, images=CHARTS)
+    except documents.DocumentError as exc:  # no CJK font: refuse with the Chinese message
+        raise ReportError(str(exc)) from exc

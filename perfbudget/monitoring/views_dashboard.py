@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from perfbudget.core.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from perfbudget.core.http import file_response
 
 from . import dashboard, report
 from .models import MonitoringRound
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _link(names, pk):
@@ -77,14 +76,14 @@ class _ReportView(LoginRequiredMixin, View):
 
 
 class ReportDocxView(_ReportView):
-    ext, content_type = "docx", DOCX
+    ext, content_type = "docx", DOCX_CONTENT_TYPE
 
     def render(self, rnd, user):
         return report.render_docx(report.build_context(rnd, user))
 
 
 class ReportPdfView(_ReportView):
-    ext, content_type = "pdf", "application/pdf"
+    ext, content_type = "pdf", PDF_CONTENT_TYPE
 
     def render(self, rnd, user):
         return report.render_pdf(report.build_context(rnd, user))

@@ -7,7 +7,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from perfbudget.monitoring import charts, report
+from perfbudget.core import documents
+from perfbudget.monitoring import report
 
 from .test_dashboard import TODAY, build_round
 
@@ -132,7 +133,7 @@ def test_views(world, rnd, login):
 def test_missing_cjk_font_is_refused_in_chinese(world, rnd, monkeypatch):
     from matplotlib import font_manager
 
-    charts.cjk_font_name.cache_clear()
+    documents.cjk_font_name.cache_clear()
     monkeypatch.setattr(font_manager.fontManager, "ttflist",
                         [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])
     # a rebuilt font list (tried once when the cached one has no CJK font) has none either
@@ -141,7 +142,7 @@ def test_missing_cjk_font_is_refused_in_chinese(world, rnd, monkeypatch):
         with pytest.raises(report.ReportError, match="未找到中文字体"):
             report.build_context(rnd, world.users["county"]["perf"], today=TODAY)
     finally:
-        charts.cjk_font_name.cache_clear()
+        documents.cjk_font_name.cache_clear()
 
 
 def test_empty_round(world, login):
