@@ -26,11 +26,37 @@ def change_entries(*objects):
 
 def describe(entry):
     """Rows of (field label, before, after) for one entry."""
-    rows = []
+    rows, m2m_labels = [], set()
+    for name, values in (entry.changes_dict or {}).items():
+        if isinstance(values, dict) and values.get("type") == "m2m":
+            label = str(_field_label(entry, name))
+            m2m_labels.add(label)
+            rows.append((label, *_m2m_change(values)))
     for field, values in entry.changes_display_dict.items():
+        if str(field) in m2m_labels:
+            continue
         before, after = (values + ["", ""])[:2] if isinstance(values, list) else ("", values)
         rows.append((field, "" if before in (None, "None") else before, "" if after in (None, "None") else after))
     return rows
+
+
+def _field_label(entry, name):
+    model = entry.content_type.model_class()
+    try:
+        return model._meta.get_field(name).verbose_name
+    except Exception:  # a field since removed: show its name
+        return name
+
+
+def _m2m_change(values):
+    """(before, after) of a many-to-many change: the objects removed, or the objects added."""
+    objects = "、".join(str(o) for o in values.get("objects") or [])
+    operation = values.get("operation")
+    if operation == "add":
+        return "", _("新增：%(objects)s") % {"objects": objects}
+    if operation == "clear":
+        return _("全部移除"), ""
+    return _("移除：%(objects)s") % {"objects": objects}, ""
 
 
 def export_xlsx(title, entries):

@@ -83,3 +83,19 @@ def test_workflow_step_outside_a_request_names_its_actor(world):
     entry = LogEntry.objects.get_for_object(py).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor == world.users["county"]["unit"]
     assert entry.changes_dict["status"] == ["draft", "dept_review"]
+
+
+def test_many_to_many_changes_are_described(world):
+    from auditlog.context import set_actor
+
+    from perfbudget.core.history import describe
+    from tests.pools.helpers import agency
+
+    school = world.orgs["county"]["school"]
+    a = agency(world.county)
+    with set_actor(world.admin):
+        a.ties.add(school)
+        a.ties.remove(school)
+    added, removed = LogEntry.objects.get_for_object(a).filter(changes__has_key="ties").order_by("pk")
+    assert describe(added) == [("关联单位", "", f"新增：{school}")]
+    assert describe(removed) == [("关联单位", f"移除：{school}", "")]
