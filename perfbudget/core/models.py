@@ -74,8 +74,10 @@ class TodoQuerySet(models.QuerySet):
         for g in user.grants:
             if g.role in REGION_ROLES:
                 q |= Q(role=g.role, region_id=g.effective_region.pk)
-            else:
+            elif g.organisation_id is not None:
                 q |= Q(role=g.role, organisation_id=g.organisation_id)
+            # A person's role granted on a region (an expert) shares no node with others: only items addressed
+            # to the user reach it, or one expert would see every other expert's to-dos.
         return self.filter(q | Q(user=user))
 
     def overdue(self):

@@ -177,3 +177,22 @@ def user_for(world, org_key):
     from tests.factories import user
 
     return user("county_agri_dept", Role.DEPARTMENT, organisation=world.orgs["county"][org_key])
+
+
+def test_a_role_granted_on_a_region_sees_only_its_own_todos(world):
+    """Experts are granted on a region: an item for another expert (role set, no node) must not reach them."""
+    from perfbudget.orgs.models import RoleGrant, User
+
+    py = world.projects["county"]["school"]
+    ct = ContentType.objects.get_for_model(ProjectYear)
+    experts = []
+    for name in ("expert_a", "expert_b"):
+        u = User.objects.create_user(name, password="x")
+        RoleGrant.objects.create(user=u, role="expert", region=world.county)
+        experts.append(User.objects.get(pk=u.pk))
+    common = {"content_type": ct, "object_id": py.pk, "stage": "evaluation", "workflow": "t", "state": "s",
+              "title": "评分"}
+    mine = TodoItem.objects.create(role="expert", user=experts[0], **common)
+    TodoItem.objects.create(role="expert", user=experts[1], **common)
+    TodoItem.objects.create(role="expert", **common)
+    assert list(TodoItem.objects.for_user(experts[0])) == [mine]
