@@ -82,6 +82,7 @@ test:
 	@$(STAGE) postgres -- scripts/ensure_postgres.sh
 	-@$(STAGE) ruff -- $(BIN)/ruff check .
 	-@$(STAGE) migrations -- $(NO_PG) $(BIN)/perfbudget makemigrations --check --dry-run
+	-@$(STAGE) conformance -- scripts/conformance.sh
 	-@$(STAGE) pytest-sqlite -- $(NO_PG) $(PYTEST_SUITE) --junitxml=$(ARTIFACTS)/junit-sqlite.xml
 	-@$(STAGE) pytest-postgres -- env DATABASE_URL=$(PG_URL) $(PYTEST_SUITE) --junitxml=$(ARTIFACTS)/junit-postgres.xml
 	-@$(STAGE) --allow-empty pytest-browser -- $(NO_PG) $(BIN)/pytest -m browser $(PYTEST_ARGS) \

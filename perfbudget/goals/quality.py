@@ -361,11 +361,20 @@ def _check_number(report, row, v):
 
 def _check_category(report, row, v):
     """MISCLASSIFIED when the name clearly contradicts the categories; UNKNOWN_CATEGORY for a foreign level one."""
-    i, name, label = row["index"], row["name"], _label(row)
+    found = category_finding(row, v)
+    if found:
+        report.add(found[0], row["index"], found[1])
+
+
+def category_finding(row: dict, v: Value) -> tuple[str, str] | None:
+    """(code, message) when a row's categories are wrong — ``MISCLASSIFIED`` (the name contradicts its level
+    one/two) or ``UNKNOWN_CATEGORY`` (a foreign level one) — else None. `row` needs index, name, level1 and
+    level2 (normalised as goalfile.load leaves them); `v` is its parsed target. Shared with the self-evaluation
+    audit."""
+    name, label = row["name"], _label(row)
     level1, level2 = row["level1"], row["level2"]
     if level1 not in ALLOWED_LEVEL2:
-        report.add("UNKNOWN_CATEGORY", i, f"{label}的一级指标“{level1}”不规范：请归入产出、效益、满意度或成本。")
-        return
+        return "UNKNOWN_CATEGORY", f"{label}的一级指标“{level1}”不规范：请归入产出、效益、满意度或成本。"
     where = level2 or level1
     guess = naming.expected_level2(name)
     problem = None  # (what is wrong, where it belongs: a level two, or words)
@@ -375,8 +384,7 @@ def _check_category(report, row, v):
         problem = ("不是满意度指标", guess if guess and guess != "服务对象满意度指标" else "产出或效益指标")
     elif level2 and level2 not in ALLOWED_LEVEL2[level1]:
         dest = guess if guess and naming.LEVEL1_OF_LEVEL2.get(guess) == level1 else f"{level1}下的二级指标"
-        report.add("MISCLASSIFIED", i, f"{label}的“{level2}”不属于“{level1}”：请改为“{dest}”。")
-        return
+        return "MISCLASSIFIED", f"{label}的“{level2}”不属于“{level1}”：请改为“{dest}”。"
     elif level2 == "数量指标" and naming.looks_like_rate(name) and not naming.looks_like_completion_rate(name):
         problem = ("是比率", guess if guess and guess not in ("数量指标", "服务对象满意度指标") else "质量指标")
     elif level2 in ("数量指标", "质量指标") and (naming.looks_like_deadline(name) or v.kind == "date"):
@@ -386,7 +394,8 @@ def _check_category(report, row, v):
         problem = ("是成本指标", "成本指标")
     if problem:
         what, dest = problem
-        report.add("MISCLASSIFIED", i, f"{label}{what}，不应在“{where}”下：请移到“{dest}”或改名。")
+        return "MISCLASSIFIED", f"{label}{what}，不应在“{where}”下：请移到“{dest}”或改名。"
+    return None
 
 
 # ---- the table
