@@ -1,3 +1,10 @@
 """Report downloads of a key evaluation (Word, PDF)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_report
+
+urlpatterns = [
+    path("<int:pk>/report.docx", views_report.ReportDocxView.as_view(), name="report_docx"),
+    path("<int:pk>/report.pdf", views_report.ReportPdfView.as_view(), name="report_pdf"),
+]
