@@ -1,6 +1,7 @@
 """The change log (历史记录) of one object: django-auditlog entries plus workflow steps, and their export."""
 
 import io
+import json
 
 from auditlog.models import LogEntry
 from django.utils import timezone
@@ -32,12 +33,40 @@ def describe(entry):
             label = str(_field_label(entry, name))
             m2m_labels.add(label)
             rows.append((label, *_m2m_change(values)))
+    hidden = m2m_labels | _hidden_labels(entry)
     for field, values in entry.changes_display_dict.items():
-        if str(field) in m2m_labels:
+        if str(field) in hidden:
             continue
         before, after = (values + ["", ""])[:2] if isinstance(values, list) else ("", values)
-        rows.append((field, "" if before in (None, "None") else before, "" if after in (None, "None") else after))
+        rows.append((field, _shown(before), _shown(after)))
     return rows
+
+
+def _hidden_labels(entry):
+    """Labels of what a creation or deletion logs but a reader has no use for: the primary key and the reverse
+    relations auditlog lists on creation (shown as "app.Model.None")."""
+    model = entry.content_type.model_class()
+    hidden = set()
+    for name in entry.changes_dict or {}:
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # a field since removed: keep showing it
+            continue
+        if getattr(field, "primary_key", False) or (field.auto_created and not field.concrete):
+            hidden.add(str(getattr(field, "verbose_name", field.name)))
+    return hidden
+
+
+def _shown(value):
+    """A logged value as a reader should see it: nothing for None, JSON with its Chinese unescaped."""
+    if value in (None, "None"):
+        return ""
+    if isinstance(value, str) and value[:1] in "[{" and "\\u" in value:
+        try:
+            return json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            return value
+    return value
 
 
 def _field_label(entry, name):

@@ -99,3 +99,24 @@ def test_many_to_many_changes_are_described(world):
     added, removed = LogEntry.objects.get_for_object(a).filter(changes__has_key="ties").order_by("pk")
     assert describe(added) == [("关联单位", "", f"新增：{school}")]
     assert describe(removed) == [("关联单位", f"移除：{school}", "")]
+
+
+def test_creation_shows_neither_the_key_nor_reverse_relations_and_json_reads_in_chinese(world):
+    from perfbudget.core.history import describe
+    from tests.evaluation.helpers import make_selfeval
+
+    se = make_selfeval(world)
+    created = LogEntry.objects.get_for_object(se).get(action=LogEntry.Action.CREATE)
+    assert {"id", "rows", "review_problems"} <= set(created.changes_dict)  # what auditlog logs on creation
+    rows = describe(created)
+    labels = {str(label) for label, _before, _after in rows}
+    assert not labels & {"ID", "rows", "review_problems"}, labels
+    assert not any(".None" in str(after) for _label, _before, after in rows)
+    assert "项目年度" in labels or "项目" in labels, labels
+
+
+def test_logged_json_reads_in_chinese():
+    from perfbudget.core.history import _shown
+
+    assert _shown('{"\\u4ea7\\u51fa": 50}') == '{"产出": 50}'
+    assert _shown("None") == "" and _shown("[1, 2]") == "[1, 2]" and _shown("{\\u4ea7") == "{\\u4ea7"
