@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from perfbudget.orgs.models import Organisation, Region
@@ -21,7 +21,7 @@ def parse_org_codes(text, kinds=None):
     found = (qs.filter(kind__in=kinds) if kinds else qs).in_bulk(field_name="code")
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationError(gettext_now("机构编码不存在：%(codes)s") % {"codes": "、".join(missing)})
+        raise ValidationError(gettext("机构编码不存在：%(codes)s") % {"codes": "、".join(missing)})
     return [found[c] for c in dict.fromkeys(codes)]
 
 
@@ -88,7 +88,7 @@ class ExpertForm(EntryForm):
     def clean_employer_org(self):
         orgs = self.cleaned_data["employer_org"]
         if len(orgs) > 1:
-            raise ValidationError(gettext_now("工作单位只能填写一个机构编码。"))
+            raise ValidationError(gettext("工作单位只能填写一个机构编码。"))
         return orgs[0] if orgs else None
 
     def clean_username(self):
@@ -99,7 +99,7 @@ class ExpertForm(EntryForm):
             return None
         user = User.objects.filter(username=name).first()
         if user is None:
-            raise ValidationError(gettext_now("用户「%(u)s」不存在。") % {"u": name})
+            raise ValidationError(gettext("用户「%(u)s」不存在。") % {"u": name})
         return user
 
 
@@ -119,13 +119,13 @@ class ConflictForm(forms.Form):
     def clean_organisation(self):
         orgs = self.cleaned_data["organisation"]
         if len(orgs) != 1:
-            raise ValidationError(gettext_now("请填写一个机构编码。"))
+            raise ValidationError(gettext("请填写一个机构编码。"))
         return orgs[0]
 
     def clean(self):
         data = super().clean()
         if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-            self.add_error("valid_to", gettext_now("截止日期不能早于起始日期。"))
+            self.add_error("valid_to", gettext("截止日期不能早于起始日期。"))
         return data
 
 
@@ -155,5 +155,5 @@ class DrawForm(forms.Form):
     def clean_commissioning(self):
         orgs = self.cleaned_data["commissioning"]
         if len(orgs) > 1:
-            raise ValidationError(gettext_now("委托单位只能填写一个机构编码。"))
+            raise ValidationError(gettext("委托单位只能填写一个机构编码。"))
         return orgs[0] if orgs else None

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +98,7 @@ class Agency(PoolEntry):
 
     def clean(self):
         if self.certified_staff > self.staff_count:
-            raise ValidationError({"certified_staff": gettext_now("持证人员数不能多于从业人员数。")})
+            raise ValidationError({"certified_staff": gettext("持证人员数不能多于从业人员数。")})
 
 
 class Expert(PoolEntry):
@@ -150,7 +151,7 @@ class SubjectRecord(BusinessModel):
 
     def clean(self):
         if (self.agency_id is None) == (self.expert_id is None):
-            raise ValidationError(gettext_now("必须且只能指定一个第三方机构或一位专家。"))
+            raise ValidationError(gettext("必须且只能指定一个第三方机构或一位专家。"))
 
     def save(self, *args, **kwargs):
         self.region_id = self.subject.region_id
@@ -215,7 +216,7 @@ class ConflictDeclaration(SubjectRecord):
     def clean(self):
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": gettext_now("截止日期不能早于起始日期。")})
+            raise ValidationError({"valid_to": gettext("截止日期不能早于起始日期。")})
 
 
 class Rating(SubjectRecord):
@@ -256,7 +257,7 @@ class DrawQuerySet(PoolQuerySet):
         return self.filter(content_type=ct, object_id=obj.pk).order_by("-created_at", "-id")
 
     def delete(self):
-        raise DrawImmutable(gettext_now("随机抽取记录不能删除。"))
+        raise DrawImmutable(gettext("随机抽取记录不能删除。"))
 
 
 # Fields fixed at commit: the record hashes them, so nothing may change them afterwards.
@@ -313,13 +314,13 @@ class Draw(BusinessModel):
                                                                    "result").first()
             if stored is not None:
                 if stored["status"] == DrawStatus.REVEALED:
-                    raise DrawImmutable(gettext_now("已公开结果的抽取记录不能修改。"))
+                    raise DrawImmutable(gettext("已公开结果的抽取记录不能修改。"))
                 if any(stored[f] != getattr(self, f) for f in COMMITTED_FIELDS):
-                    raise DrawImmutable(gettext_now("抽取输入已承诺，不能修改。"))
+                    raise DrawImmutable(gettext("抽取输入已承诺，不能修改。"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise DrawImmutable(gettext_now("随机抽取记录不能删除。"))
+        raise DrawImmutable(gettext("随机抽取记录不能删除。"))
 
     @property
     def is_revealed(self):
