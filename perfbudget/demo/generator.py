@@ -36,6 +36,7 @@ from perfbudget.rulesets.models import RuleSet
 from perfbudget.rulesets.services import revise
 
 from . import tables as T
+from .evaluation import seed_evaluation
 from .goals import seed_goals
 from .monitoring import seed_monitoring
 
@@ -645,4 +646,5 @@ def seed(seed_value=T.SEED):
         _write_workflow(plan, plan_orgs, actors, pys, stats)
         seed_goals(plan, orgs, regions, users, pys, seed_value, stats)
         seed_monitoring(plan, users, seed_value, stats)
+        seed_evaluation(plan, users, seed_value, stats)
     return stats, counts(seed_value)

@@ -20,6 +20,7 @@ from perfbudget.projects.models import FunctionClass, Project, ProjectYear
 from perfbudget.projects.reference import load_function_classes, read_function_classes
 from perfbudget.rulesets.models import RuleSet
 
+from . import test_demo_evaluation as evaluation_checks
 from . import test_demo_monitoring as monitoring_checks
 from . import test_seed_goals as goal_checks
 
@@ -109,7 +110,7 @@ def test_demo_accounts_list_the_required_users():
 # rebuilt whenever pytest-xdist interleaves this module's tests with others on a worker.
 
 def _snapshots():
-    return _snapshot(), goal_checks._snapshot(), monitoring_checks._snapshot()
+    return _snapshot(), goal_checks._snapshot(), monitoring_checks._snapshot(), evaluation_checks._snapshot()
 
 
 def test_seed_demo_twice(db):
@@ -129,6 +130,7 @@ def test_seed_demo_twice(db):
     _check_county_rule_set_override_is_inherited_and_used()
     goal_checks.run_checks(seeded["first"])
     monitoring_checks.run_checks(seeded["first"])
+    evaluation_checks.run_checks(seeded["first"])
 
 
 

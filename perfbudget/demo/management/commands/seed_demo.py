@@ -6,11 +6,15 @@ from django.core.management.base import BaseCommand
 
 from perfbudget.core.middleware import current_request_id, set_request_id
 from perfbudget.demo import generator
+from perfbudget.demo.evaluation import evaluation_counts
 from perfbudget.demo.goals import CURRENT_YEAR, goal_counts
 from perfbudget.demo.monitoring import EARLIER_YEAR, MONITORED_YEAR, monitoring_counts
+from perfbudget.evaluation.choices import ProblemStatus, SelfEvalStatus
 from perfbudget.goals.choices import GoalStatus
+from perfbudget.keyevals.choices import Status as KeyEvalStatus
 from perfbudget.monitoring.choices import ActionKind, FormStatus, RoundStatus, WarningLevel
 from perfbudget.orgs.choices import OrgKind
+from perfbudget.pools.choices import PoolStatus
 from perfbudget.projects.choices import BudgetType, ProjectStatus
 
 
@@ -28,6 +32,7 @@ class Command(BaseCommand):
             stats, counts = generator.seed(options["seed"])
             counts["goals"] = goal_counts(options["seed"])
             counts["monitoring"] = monitoring_counts(options["seed"])
+            counts["evaluation"] = evaluation_counts(options["seed"])
         finally:
             set_request_id(previous)
         elapsed = time.monotonic() - started
@@ -61,6 +66,7 @@ class Command(BaseCommand):
                      f"目标调整 {goals['adjustments']} 份，年中追加 {goals['additions']} 份；"
                      f"核减 {goals['cuts']} 笔，共 {goals['cut_amount'] / 10000:.2f} 万元。")
         lines.extend(self._monitoring(counts["monitoring"], listing))
+        lines.extend(self._evaluation(counts["evaluation"], listing))
         new_rows = sum(v for k, v in stats.items() if k != "workflow_diverged")
         tail = f"  本次新增或推进 {new_rows} 项" + ("（数据已存在，未作改动）" if not new_rows else "")
         if stats["workflow_diverged"]:
@@ -87,4 +93,20 @@ class Command(BaseCommand):
                         for kind, label in ActionKind.choices if kind in m["actions"])
         lines.append(f"  处置：{acts or '无'}；负面清单 {m['negative_list']} 条；"
                      f"连续两年执行率低于70%的项目 {m['low_two_years']} 个。")
+        return lines
+
+    def _evaluation(self, e, listing):
+        grades = listing(e["grades"], [(g, g) for g in "优良中差"])
+        findings = "，".join(f"{code} {n}" for code, n in e["findings"].items()) or "无"
+        lines = [f"  {MONITORED_YEAR}年单位自评：自评表 {sum(e['selfevals'].values())} 份（"
+                 + listing(e["selfevals"], SelfEvalStatus.choices) + f"）；复核等级 {grades}。",
+                 f"    自评得分错误：{e['with_errors']} 份表存在错误（{findings}）；审核问题 "
+                 f"{sum(e['problems'].values())} 个（" + listing(e["problems"], ProblemStatus.choices) + "）。"]
+        spot = e["spot"]
+        if spot:
+            lines.append(f"    吴忠市抽评：自评总数 {spot['population']} 份，分层抽取 {spot['sample']} 份"
+                         f"（{spot['status']}），已复核 {spot['scored']} 份，单位已签字 {spot['unit_signed']} 份。")
+        lines.append("  第三方机构库：" + listing(e["agencies"], PoolStatus.choices) + "；专家库："
+                     + listing(e["experts"], PoolStatus.choices) + "。")
+        lines.append("  重点评价：" + (listing(e["key_evaluations"], KeyEvalStatus.choices) or "无") + "。")
         return lines
