@@ -1,7 +1,7 @@
 """The change log (历史记录) of one object: django-auditlog entries plus workflow steps, and their export."""
 
 import io
-import json
+import re
 
 from auditlog.models import LogEntry
 from django.utils import timezone
@@ -23,6 +23,8 @@ def change_entries(*objects):
     for obj in objects:
         entries = entries | LogEntry.objects.get_for_object(obj)
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def describe(entry):
@@ -58,14 +60,12 @@ def _hidden_labels(entry):
 
 
 def _shown(value):
-    """A logged value as a reader should see it: nothing for None, JSON with its Chinese unescaped."""
+    """A logged value as a reader should see it: nothing for None, JSON's escaped Chinese unescaped (the display
+    value may be cut short, so the escapes are replaced one by one rather than by parsing the JSON)."""
     if value in (None, "None"):
         return ""
-    if isinstance(value, str) and value[:1] in "[{" and "\\u" in value:
-        try:
-            return json.dumps(json.loads(value), ensure_ascii=False)
-        except ValueError:
-            return value
+    if isinstance(value, str) and "\\u" in value:
+        return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     return value
 
 

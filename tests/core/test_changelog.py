@@ -119,4 +119,5 @@ def test_logged_json_reads_in_chinese():
     from perfbudget.core.history import _shown
 
     assert _shown('{"\\u4ea7\\u51fa": 50}') == '{"产出": 50}'
-    assert _shown("None") == "" and _shown("[1, 2]") == "[1, 2]" and _shown("{\\u4ea7") == "{\\u4ea7"
+    assert _shown('[{"name": "\\u51b3\\u7b56", "chi...') == '[{"name": "决策", "chi...'  # cut short by the log
+    assert _shown("None") == "" and _shown("[1, 2]") == "[1, 2]"
