@@ -45,8 +45,8 @@ def describe(entry):
 
 
 def _hidden_labels(entry):
-    """Labels of what a creation or deletion logs but a reader has no use for: the primary key and the reverse
-    relations auditlog lists on creation (shown as "app.Model.None")."""
+    """Labels of what a creation or deletion logs but a reader has no use for: the primary key, and what is no
+    column of the row — reverse relations (shown as "app.Model.None") and generic keys (their parts are logged)."""
     model = entry.content_type.model_class()
     hidden = set()
     for name in entry.changes_dict or {}:
@@ -54,7 +54,7 @@ def _hidden_labels(entry):
             field = model._meta.get_field(name)
         except Exception:  # a field since removed: keep showing it
             continue
-        if getattr(field, "primary_key", False) or (field.auto_created and not field.concrete):
+        if getattr(field, "primary_key", False) or not getattr(field, "concrete", True):
             hidden.add(str(getattr(field, "verbose_name", field.name)))
     return hidden
 

@@ -121,3 +121,18 @@ def test_logged_json_reads_in_chinese():
     assert _shown('{"\\u4ea7\\u51fa": 50}') == '{"产出": 50}'
     assert _shown('[{"name": "\\u51b3\\u7b56", "chi...') == '[{"name": "决策", "chi...'  # cut short by the log
     assert _shown("None") == "" and _shown("[1, 2]") == "[1, 2]"
+
+
+def test_creation_shows_no_generic_key(world):
+    from perfbudget.core.history import describe
+    from perfbudget.pools import services
+    from tests.pools.helpers import expert
+
+    expert(world.county)
+    school = world.orgs["county"]["school"]
+    draw = services.commit_draw(world.users["county"]["perf"], kind="expert", count=1, region=world.county,
+                                purpose="专家抽取", subject_orgs=[world.orgs["county"]["edu"]], target=school)
+    created = LogEntry.objects.get_for_object(draw).get(action=LogEntry.Action.CREATE)
+    assert "target" in created.changes_dict  # auditlog logs the generic key beside its two columns
+    labels = {str(label) for label, _before, _after in describe(created)}
+    assert "target" not in labels and {"对象类型", "对象编号"} <= labels, labels
