@@ -26,8 +26,10 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from perfbudget.core import exchange
+from perfbudget.core.exchange import FormatError
 from perfbudget.goals import goalfile
-from perfbudget.goals.goalfile import FormatError, normalise_level1, normalise_level2
+from perfbudget.goals.goalfile import normalise_level1, normalise_level2
 from perfbudget.indicators.naming import LEVEL1_OF_LEVEL2
 from perfbudget.indicators.values import MONEY_FACTORS, parse_value
 
@@ -60,7 +62,7 @@ def normalise_grade(value) -> str:
 def _text(value, field) -> str:
     if value.__class__ is str:
         return value.strip()  # the common case, without goalfile's type dispatch
-    return goalfile._text(value, field)
+    return exchange.text(value, field)
 
 
 def _number(value, field, what) -> Decimal | None:
@@ -71,13 +73,13 @@ def _number(value, field, what) -> Decimal | None:
             return _cached_number(value, type(value))
         except FormatError:
             pass  # raised again below with this field's name
-    return goalfile._decimal(value, field, what)
+    return exchange.decimal(value, field, what)
 
 
 @lru_cache(maxsize=4096)
 def _cached_number(value, _type):
     # 500,000 tables print the same few hundred weights and scores; the type keeps 1 and 1.0 and "1" apart
-    return goalfile._decimal(value, "", "")
+    return exchange.decimal(value, "", "")
 
 
 @lru_cache(maxsize=4096)
@@ -92,11 +94,11 @@ def _level2(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _is_total(*labels) -> bool:
-    return goalfile._is_total(*labels)
+    return goalfile.is_total(*labels)
 
 
 def _json(number: Decimal | None):
-    return goalfile._json_number(number)
+    return exchange.json_number(number)
 
 
 def _clean(value) -> str:
@@ -109,17 +111,7 @@ def _clean(value) -> str:
 
 def load(data) -> dict:
     """Validate and normalise a perfbudget.selfeval/1 document (see the module docstring). Raises FormatError."""
-    doc = goalfile._decode(data)
-    fmt = doc.get("format")
-    if fmt is None or (isinstance(fmt, str) and not fmt.strip()):
-        raise FormatError("format", f"缺少格式标识，应为“{FORMAT}”")
-    if not isinstance(fmt, str) or fmt.strip().lower() != FORMAT:
-        raise FormatError("format", f"不支持的格式“{fmt}”，应为“{FORMAT}”")
-    if "indicators" not in doc:
-        raise FormatError("indicators", "缺少指标列表")
-    raw_rows = goalfile._list(doc.get("indicators"), "indicators", "指标列表")
-    if len(raw_rows) > MAX_INDICATORS:
-        raise FormatError("indicators", f"指标超过{MAX_INDICATORS}行")
+    doc, raw_rows = exchange.read_document(data, FORMAT, MAX_INDICATORS)
     indicators, dropped = [], []
     total_row = doc.get("total_row") if isinstance(doc.get("total_row"), dict) else None
     for i, raw in enumerate(raw_rows):
@@ -147,17 +139,17 @@ def load(data) -> dict:
         "claimed_total": _json(claimed_total),
         "claimed_grade": grade,
         "total_row": total_row,
-        "rules": goalfile._dict(doc.get("rules"), "rules", "规则") or None,
-        "dropped": sorted(set(dropped) | set(goalfile._int_list(doc.get("dropped")))),
+        "rules": exchange.as_dict(doc.get("rules"), "rules", "规则") or None,
+        "dropped": sorted(set(dropped) | set(exchange.int_list(doc.get("dropped")))),
     }
 
 
 def _project(value) -> dict:
-    project = goalfile._dict(value, "project", "项目信息")
+    project = exchange.as_dict(value, "project", "项目信息")
     out = {k: v for k, v in project.items() if isinstance(k, str)}
     for key in ("name", "department", "unit"):
         out[key] = _text(project.get(key), f"project.{key}")
-    out["year"] = goalfile._year(project.get("year"), "project.year")
+    out["year"] = exchange.year(project.get("year"), "project.year")
     return out
 
 
@@ -176,7 +168,7 @@ def _amount(value, field, what):
 
 
 def _funds(value) -> dict:
-    funds = goalfile._dict(value, "funds", "资金情况")
+    funds = exchange.as_dict(value, "funds", "资金情况")
     declared = _text(funds.get("money_unit"), "funds.money_unit")
     declared = unicodedata.normalize("NFKC", declared).replace(" ", "")
     if declared and declared not in MONEY_FACTORS:

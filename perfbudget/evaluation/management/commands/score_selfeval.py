@@ -7,54 +7,18 @@ national default rules overlaid by the file's own ``rules`` (no database access,
 '{"grades.bands": [85, 75, 60]}'. A "-" file reads standard input.
 """
 
-import json
-import sys
-
-from django.core.management.base import BaseCommand, CommandError
-
+from perfbudget.core.exchange_command import ExchangeCommand
 from perfbudget.evaluation.scoring import score_table
-from perfbudget.evaluation.selfevalfile import FormatError, load
+from perfbudget.evaluation.selfevalfile import load
 
 
-class Command(BaseCommand):
+class Command(ExchangeCommand):
     help = "按规则为单位自评表（perfbudget.selfeval/1 格式的 JSON 文件）计分并审核自评得分，以 JSON 输出结果。"
-    requires_system_checks = []
-    requires_migrations_checks = False
+    file_help = "自评表 JSON 文件路径（“-”表示标准输入）"
+    rules_help = '覆盖规则的 JSON 对象，如 \'{"execution_weight": 20, "grade_bands": [90, 80, 60]}\''
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="自评表 JSON 文件路径（“-”表示标准输入）")
-        parser.add_argument("--rules", default=None,
-                            help='覆盖规则的 JSON 对象，如 \'{"execution_weight": 20, "grade_bands": [90, 80, 60]}\'')
-
-    def handle(self, *args, **options):
-        path = options["file"]
-        rules = self._rules(options["rules"])
-        try:
-            raw = sys.stdin.buffer.read() if path == "-" else self._read(path)
-        except OSError as exc:
-            raise CommandError(f"{path}: 无法读取文件：{exc.strerror or exc}", returncode=2) from None
-        try:
-            table = load(raw)
-            if rules:
-                table["rules"] = {**(table.get("rules") or {}), **rules}
-            result = score_table(table)
-        except FormatError as exc:
-            raise CommandError(f"{path}: {exc.field}: {exc.reason}", returncode=2) from None
-        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
-
-    @staticmethod
-    def _read(path):
-        with open(path, "rb") as fh:
-            return fh.read()
-
-    @staticmethod
-    def _rules(text):
-        if not text:
-            return None
-        try:
-            rules = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"--rules: 不是有效的 JSON（{exc.msg}）", returncode=2) from None
-        if not isinstance(rules, dict):
-            raise CommandError("--rules: 应为 JSON 对象", returncode=2)
-        return rules
+    def run(self, raw, rules):
+        table = load(raw)
+        if rules:
+            table["rules"] = {**(table.get("rules") or {}), **rules}
+        return score_table(table)

@@ -7,51 +7,15 @@ with a JSON object of rule names or rule-set keys, e.g. '{"layout": "101号"}' o
 A "-" file reads standard input.
 """
 
-import json
-import sys
-
-from django.core.management.base import BaseCommand, CommandError
-
-from perfbudget.goals.goalfile import FormatError, load
+from perfbudget.core.exchange_command import ExchangeCommand
+from perfbudget.goals.goalfile import load
 from perfbudget.goals.quality import check_goals
 
 
-class Command(BaseCommand):
+class Command(ExchangeCommand):
     help = "检查绩效目标申报表（perfbudget.goals/1 格式的 JSON 文件）的质量，以 JSON 输出检查结果。"
-    requires_system_checks = []
-    requires_migrations_checks = False
+    file_help = "绩效目标表 JSON 文件路径（“-”表示标准输入）"
+    rules_help = '覆盖默认规则的 JSON 对象，如 \'{"layout": "101号", "min_indicators": 8}\''
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="绩效目标表 JSON 文件路径（“-”表示标准输入）")
-        parser.add_argument("--rules", default=None,
-                            help='覆盖默认规则的 JSON 对象，如 \'{"layout": "101号", "min_indicators": 8}\'')
-
-    def handle(self, *args, **options):
-        path = options["file"]
-        rules = self._rules(options["rules"])
-        try:
-            raw = sys.stdin.buffer.read() if path == "-" else self._read(path)
-        except OSError as exc:
-            raise CommandError(f"{path}: 无法读取文件：{exc.strerror or exc}", returncode=2) from None
-        try:
-            report = check_goals(load(raw), rules)
-        except FormatError as exc:
-            raise CommandError(f"{path}: {exc.field}: {exc.reason}", returncode=2) from None
-        self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
-
-    @staticmethod
-    def _read(path):
-        with open(path, "rb") as fh:
-            return fh.read()
-
-    @staticmethod
-    def _rules(text):
-        if not text:
-            return None
-        try:
-            rules = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"--rules: 不是有效的 JSON（{exc.msg}）", returncode=2) from None
-        if not isinstance(rules, dict):
-            raise CommandError("--rules: 应为 JSON 对象", returncode=2)
-        return rules
+    def run(self, raw, rules):
+        return check_goals(load(raw), rules)
