@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SelfEvalStatus(models.TextChoices):
@@ -9,7 +10,15 @@ class SelfEvalStatus(models.TextChoices):
     DEPT_REVIEW = "dept_review", _("待主管部门审核")
     BUREAU_REVIEW = "bureau_review", _("待财政联合审核")
     RETURNED = "returned", _("已退回整改")
-    ACCEPTED = "accepted", _("审核通过")
+    # A state, not the reviewer's action of the same Chinese name (English: "Accepted", not "Approve").
+    ACCEPTED = "accepted", pgettext_lazy("status", "审核通过")
+
+
+class ReturnStage(models.TextChoices):
+    """Which review step returned a self-evaluation (its resubmission goes back there)."""
+
+    DEPARTMENT = "dept", _("主管部门审核")
+    BUREAU = "bureau", _("财政联合审核")
 
 
 SELFEVAL_EDITABLE = (SelfEvalStatus.DRAFT, SelfEvalStatus.RETURNED)

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -157,7 +158,7 @@ def export_list(selfevals):
     ws = wb.active
     ws.title = _("单位自评")
     headers = [_("项目编码"), _("项目名称"), _("年度"), _("区划"), _("主管部门"), _("预算单位"), _("全年预算数(万元)"),
-               _("全年执行数(万元)"), _("执行率"), _("得分"), _("等级"), _("审核发现错误数"), _("状态")]
+               _("全年执行数(万元)"), _("执行率"), _("得分"), pgettext("grade", "等级"), _("审核发现错误数"), _("状态")]
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)

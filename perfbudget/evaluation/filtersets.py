@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from perfbudget.orgs.choices import OrgKind
@@ -33,7 +34,7 @@ class SelfEvaluationFilterSet(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("预算单位"), queryset=_units, to_field_name="code",
                                             field_name="project_year__project__unit", empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SelfEvalStatus.choices, empty_label=ALL)
-    grade = django_filters.ChoiceFilter(label=_("等级"), choices=Grade.choices, empty_label=ALL)
+    grade = django_filters.ChoiceFilter(label=pgettext_lazy("grade", "等级"), choices=Grade.choices, empty_label=ALL)
     has_errors = django_filters.BooleanFilter(
         label=_("审核发现错误"), method="by_errors",
         widget=forms.Select(choices=[("", ALL), ("true", _("有错误")), ("false", _("无错误"))]))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from perfbudget.core.models import BusinessModel
 from perfbudget.core.scopes import ScopedQuerySet
 
-from .choices import ProblemStatus, ReviewerRole, SelfEvalStatus
+from .choices import ProblemStatus, ReturnStage, ReviewerRole, SelfEvalStatus
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 SCORE = {"max_digits": 6, "decimal_places": 2}
@@ -67,7 +67,8 @@ class SelfEvaluation(BusinessModel):
     ruleset = models.CharField(_("所用规则集"), max_length=200, blank=True, editable=False)
     agency_reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
                                               verbose_name=_("第三方审核人"))
-    return_stage = models.CharField(_("退回环节"), max_length=20, blank=True, editable=False)
+    return_stage = models.CharField(_("退回环节"), max_length=20, choices=ReturnStage.choices, blank=True,
+                                    editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True, editable=False)
 

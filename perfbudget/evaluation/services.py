@@ -258,12 +258,15 @@ def refresh_funds(se, user):
 # --- filling ---------------------------------------------------------------------------------------------
 
 def _parse_decimal(value, label, errors, row, low=None, high=None, percent_ok=False):
+    """A number typed by a user (full-width digits and thousands separators allowed), or None when empty; a
+    problem is appended to `errors` as (row, label, reason). With `percent_ok` the value is a share from 0 to 1
+    that may be typed as a percentage: "90%", "0.9" and "90" are the same (a bare number above 1 is a percent)."""
     text = str(value if value is not None else "").strip().replace("，", ",").replace(",", "")
     if text == "":
         return None
     scale = Decimal(1)
     if percent_ok and text.endswith(("%", "％")):
-        text, scale = text[:-1], Decimal("0.01")
+        text, scale = text[:-1].strip(), Decimal("0.01")
     try:
         number = Decimal(text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))) * scale
     except InvalidOperation:
@@ -272,10 +275,24 @@ def _parse_decimal(value, label, errors, row, low=None, high=None, percent_ok=Fa
     if not number.is_finite():
         errors.append((row, label, _("应为数字，不能是「%(v)s」") % {"v": value}))
         return None
+    if percent_ok and scale == 1 and number > 1:
+        # Units type shares both ways; the page shows the share back as a percent, so a misreading is seen.
+        number /= 100
     if (low is not None and number < low) or (high is not None and number > high):
-        errors.append((row, label, _("应在%(a)s到%(b)s之间") % {"a": low, "b": high}))
+        if percent_ok:
+            errors.append((row, label, _("应在0%%到100%%之间（也可填0到1的小数），不能是「%(v)s」") % {"v": value}))
+        else:
+            errors.append((row, label, _("应在%(a)s到%(b)s之间") % {"a": low, "b": high}))
         return None
     return number
+
+
+def format_judgement(value):
+    """A stored share (0–1) the way a unit types it: Decimal("0.900") → "90%", 0.855 → "85.5%"; "" for None."""
+    if value is None or value == "":
+        return ""
+    percent = (Decimal(str(value)) * 100).quantize(Decimal("0.1")).normalize()
+    return f"{percent:f}%"
 
 
 def _parse_bool(value):

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from perfbudget.core.templatetags.money import wan
 
@@ -22,7 +23,7 @@ class SelfEvaluationTable(tables.Table):
     full_budget = tables.Column(verbose_name=_("全年预算(万元)"), attrs={"td": {"class": "money"}})
     execution_rate = tables.Column(verbose_name=_("执行率"), attrs={"td": {"class": "text-end"}}, default="—")
     total_score = tables.Column(verbose_name=_("得分"), attrs={"td": {"class": "text-end"}}, default="—")
-    grade = tables.Column(verbose_name=_("等级"), default="—")
+    grade = tables.Column(verbose_name=pgettext_lazy("grade", "等级"), default="—")
     error_count = tables.Column(verbose_name=_("审核发现"), attrs={"td": {"class": "text-end"}})
     status = tables.Column(verbose_name=_("状态"))
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from perfbudget.orgs.choices import Role
 from perfbudget.orgs.models import User, year_choices
 
 from . import excel, services
+from .audit import FINDING_CODES
 from .choices import PROBLEM_TO_FIX, SELFEVAL_EDITABLE, Grade, ProblemStatus, SelfEvalStatus
 from .filtersets import SelfEvaluationFilterSet
 from .models import SelfEvaluation, SelfEvaluationProblem, SelfEvaluationRow
@@ -107,17 +108,64 @@ class SelfEvalDetailView(ScopedObjectMixin, DetailView):
         return context
 
 
-def detail_context(se, user):
-    """Everything the table page (and its htmx partial) shows."""
+SEVERITY_BADGE = {"error": "danger", "warning": "warning", "info": "info"}
+
+
+def _labelled(findings):
+    """The engine's findings with their Chinese label (the code stays as the tooltip) and badge colour."""
+    return [{**f, "label": FINDING_CODES.get(f.get("code"), f.get("code")),
+             "badge": SEVERITY_BADGE.get(f.get("severity"), "secondary")} for f in findings]
+
+
+def _stored_inputs(row):
+    """What a row's inputs show: the stored values, the share as the unit types it (90%)."""
+    return {"actual": row.actual, "judgement": services.format_judgement(row.judgement), "reason": row.reason,
+            "deviation_note": row.deviation_note, "applicable": row.applicable,
+            "claimed_score": "" if row.claimed_score is None else str(row.claimed_score)}
+
+
+def _header_inputs(se):
+    return {name: "" if getattr(se, name) is None else str(getattr(se, name)) for name in services.HEADER_FIELDS}
+
+
+def _error_places(exc, rows):
+    """(per-row {field: [reason]} by row index, header {field: [reason]}) for the errors that name a field."""
+    names = {}
+    for name in services.ROW_FIELDS:
+        names.setdefault(("row", str(SelfEvaluationRow._meta.get_field(name).verbose_name)), name)
+    for name in services.HEADER_FIELDS:
+        names.setdefault(("header", str(SelfEvaluation._meta.get_field(name).verbose_name)), name)
+    per_row, header = {}, {}
+    for row, label, reason in exc.errors:
+        if row and 0 < row <= len(rows):
+            field = names.get(("row", str(label)))
+            if field:
+                per_row.setdefault(row - 1, {}).setdefault(field, []).append(str(reason))
+        elif not row:
+            field = names.get(("header", str(label)))
+            if field:
+                header.setdefault(field, []).append(str(reason))
+    return per_row, header
+
+
+def detail_context(se, user, posted=None, error=None):
+    """Everything the table page (and its htmx partial) shows. After a refused save, `posted` is (header values,
+    {row id: values}) as typed and `error` the SelfEvalError: the inputs keep what was typed and each error is
+    shown beside its row and field."""
     rows = list(se.rows.all())
     per_row, table_findings = services.findings_by_row(se)
     problems = list(se.review_problems.select_related("row", "raised_by", "fixed_by", "confirmed_by"))
     by_row = {}
     for p in problems:
         by_row.setdefault(p.row_id, []).append(p)
+    header_posted, rows_posted = posted or ({}, {})
+    row_errors, header_errors = _error_places(error, rows) if error is not None else ({}, {})
     for i, row in enumerate(rows):
-        row.findings = per_row.get(i, [])
+        row.findings = _labelled(per_row.get(i, []))
         row.review_problems = by_row.get(row.pk, [])
+        row.judgement_text = services.format_judgement(row.judgement)
+        row.inputs = {**_stored_inputs(row), **rows_posted.get(str(row.pk), {})}
+        row.errors = row_errors.get(i, {})
     transitions = SELFEVAL_WORKFLOW.available(se, user)
     actions = {t.action for t in transitions}
     editable = se.status in SELFEVAL_EDITABLE and "submit" in actions
@@ -129,7 +177,9 @@ def detail_context(se, user):
         user, "change", roles=services.REVIEW_ROLES).filter(pk=se.pk).exists()
     rules = services.rules_for(se)
     return {
-        "rows": rows, "table_findings": table_findings, "editable": editable,
+        "rows": rows, "table_findings": _labelled(table_findings), "editable": editable,
+        "header_values": {**_header_inputs(se), **header_posted}, "field_errors": header_errors,
+        "save_error": error, "save_error_list": [_error_text(e) for e in error.errors] if error is not None else [],
         "submit_problems": services.submission_problems(se) if editable else [],
         "can_submit": "submit" in actions, "can_withdraw": "withdraw" in actions,
         "can_dept_review": "dept_approve" in actions, "can_return": "bureau_return" in actions,
@@ -166,27 +216,37 @@ def _rows_from_post(post):
     return rows
 
 
+def _error_text(error):
+    row, field, reason = error
+    where = _("第%(n)s项指标") % {"n": row} if row else ""
+    return f"{where}「{field}」：{reason}"
+
+
 def _show_errors(request, exc):
     messages.error(request, str(exc))
-    for row, field, reason in exc.errors:
-        where = _("第%(n)s项指标") % {"n": row} if row else ""
-        messages.error(request, f"{where}「{field}」：{reason}")
+    for error in exc.errors:
+        messages.error(request, _error_text(error))
 
 
 class SelfEvalSaveView(LoginRequiredMixin, View):
     """POST: save the unit's entries and rescore; with `submit`, submit in the same request. Under htmx the
-    table part of the page comes back with the new scores."""
+    table part of the page comes back with the new scores. A refused save writes nothing and shows the page
+    again with what was typed kept and each error beside its row and field."""
 
     def post(self, request, pk):
-        se = SelfEvaluation.objects.visible_to(request.user).filter(pk=pk).first()
+        se = SelfEvaluation.objects.visible_to(request.user).with_related().filter(pk=pk).first()
         if se is None:
             raise Http404(_("记录不存在或不在您的查看范围内。"))
         data = {k: request.POST.get(k, "") for k in services.HEADER_FIELDS if k in request.POST}
+        rows = _rows_from_post(request.POST)
         try:
-            services.save_selfeval(se, request.user, data, _rows_from_post(request.POST),
+            services.save_selfeval(se, request.user, data, rows,
                                    expected_version=request.POST.get("row_version") or None)
         except services.SelfEvalError as exc:
-            _show_errors(request, exc)
+            context = {"se": se, "object": se, **detail_context(se, request.user, (data, rows), exc)}
+            # htmx swaps only 2xx answers by default: the same <main> swap as a successful save.
+            status = 200 if request.headers.get("HX-Request") else 422
+            return render(request, "evaluation/selfeval_detail.html", context, status=status)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         else:

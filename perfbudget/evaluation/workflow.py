@@ -14,11 +14,10 @@ from perfbudget.core.workflow import Todo, Transition, Workflow
 from perfbudget.orgs.choices import Role
 from perfbudget.rulesets.services import resolve
 
-from .choices import PROBLEM_TO_FIX, PROBLEM_UNSETTLED
+from .choices import PROBLEM_TO_FIX, PROBLEM_UNSETTLED, ReturnStage
 from .choices import SelfEvalStatus as S
 
 BUREAU_REVIEWERS = frozenset({Role.PERFORMANCE_OFFICE, Role.FUNDING_SECTION})
-DEPT, BUREAU = "dept", "bureau"
 
 
 def rules_of(se):
@@ -31,7 +30,7 @@ def _consolidates(se):
 
 
 def _route_submit(se):
-    if se.return_stage == BUREAU or not _consolidates(se):
+    if se.return_stage == ReturnStage.BUREAU or not _consolidates(se):
         return S.BUREAU_REVIEW
     return S.DEPT_REVIEW
 
@@ -85,9 +84,9 @@ def _on_enter(se, t, user):
         if se.submitted_at is None:
             se.submitted_at = now
     elif t.action == "dept_return":
-        se.return_stage = DEPT
+        se.return_stage = ReturnStage.DEPARTMENT
     elif t.action == "bureau_return":
-        se.return_stage = BUREAU
+        se.return_stage = ReturnStage.BUREAU
     elif t.action == "accept":
         se.accepted_at = now
 

@@ -2,7 +2,9 @@
 review with problems), the official .xlsx opened back, the review summary, query counts."""
 
 import io
+from decimal import Decimal
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from perfbudget.evaluation import services
+from perfbudget.evaluation.audit import FINDING_CODES
 from perfbudget.evaluation.choices import SelfEvalStatus
 from perfbudget.evaluation.models import SelfEvaluation, SelfEvaluationProblem
 
@@ -231,3 +234,182 @@ def test_project_page_panel_and_history(world, login):
     assert "历史记录" in body and "按期完成校舍维修" in body
     assert 'id="selfeval-panel"' not in login(world.users["sibling"]["perf"]).get(
         reverse("projects:detail", args=[world.projects["sibling"]["school"].pk])).content.decode()
+
+
+# --- the fixes found by the browser pass -------------------------------------------------------------------
+
+def _html(response):
+    return lxml.html.fromstring(response.content.decode())
+
+
+def _with_class(element, name, tag="*"):
+    """Descendants of `element` carrying the class `name`."""
+    return element.xpath(f'.//{tag}[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
+
+
+def _bad_post(se):
+    """A post with good entries beside one bad judgement on the qualitative (last) row."""
+    rows = list(se.rows.all())
+    first, last = rows[0], rows[-1]
+    return {"row_version": se.row_version, "conclusion": "项目总体完成良好。", "claimed_total": "九十",
+            f"row-{first.pk}-present": "1", f"row-{first.pk}-applicable": "1", f"row-{first.pk}-actual": "3000平方米",
+            f"row-{first.pk}-deviation_note": "部分校舍列入明年改造",
+            f"row-{last.pk}-present": "1", f"row-{last.pk}-applicable": "1", f"row-{last.pk}-actual": "明显提升",
+            f"row-{last.pk}-judgement": "很好", f"row-{last.pk}-reason": "问卷满意度93%"}, first, last, len(rows)
+
+
+@pytest.mark.parametrize("htmx, status", [(True, 200), (False, 422)])
+def test_refused_save_shows_the_page_again_with_what_was_typed(world, login, htmx, status):
+    se = make_selfeval(world, qualitative=1)
+    client = login(world.users["county"]["unit"])
+    post, first, last, n = _bad_post(se)
+    before = se.row_version
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    r = client.post(reverse("evaluation:selfeval_save", args=[se.pk]), post, **extra)
+    assert r.status_code == status  # not a redirect: the page is rebuilt from the post, not from the database
+    page = _html(r)
+    summary = page.get_element_by_id("save-errors").text_content()
+    assert "自评表有2处错误，未保存" in summary
+    assert f"第{n}项指标「达成比例」：应为数字，不能是「很好」" in summary
+    assert "「单位自评总分」：应为数字，不能是「九十」" in summary
+    # Every input keeps what was typed.
+    assert page.get_element_by_id(f"row-{first.pk}-actual").value == "3000平方米"
+    assert page.get_element_by_id(f"row-{last.pk}-actual").value == "明显提升"
+    assert page.get_element_by_id(f"row-{last.pk}-reason").value == "问卷满意度93%"
+    assert page.xpath(f'//textarea[@name="row-{first.pk}-deviation_note"]')[0].text_content() == "部分校舍列入明年改造"
+    assert page.get_element_by_id("id_conclusion").text_content() == "项目总体完成良好。"
+    # The error stands beside the field it names, in the row it names, and only there.
+    judgement = page.get_element_by_id(f"row-{last.pk}-judgement")
+    assert judgement.value == "很好" and "is-invalid" in judgement.classes
+    assert [e.text_content() for e in _with_class(page.get_element_by_id(f"row-{last.pk}"), "field-error")] == [
+        "应为数字，不能是「很好」"]
+    assert "row-has-error" in page.get_element_by_id(f"row-{last.pk}").classes
+    assert not _with_class(page.get_element_by_id(f"row-{first.pk}"), "field-error")
+    assert "is-invalid" not in page.get_element_by_id(f"row-{first.pk}-actual").classes
+    claimed = page.get_element_by_id("id_claimed_total")
+    assert claimed.value == "九十" and "is-invalid" in claimed.classes
+    assert _with_class(claimed.getparent(), "field-error")[0].text_content() == "应为数字，不能是「九十」"
+    # Nothing was written.
+    se.refresh_from_db()
+    assert se.row_version == before and se.conclusion == "" and se.claimed_total is None
+    first.refresh_from_db()
+    last.refresh_from_db()
+    assert first.actual == "" and last.actual == "" and last.judgement is None
+    # Corrected, the same post saves.
+    post[f"row-{last.pk}-judgement"], post["claimed_total"] = "90", ""
+    r = client.post(reverse("evaluation:selfeval_save", args=[se.pk]), post, **extra, follow=True)
+    assert "已保存，得分已重新计算" in r.content.decode()
+    last.refresh_from_db()
+    assert last.judgement == Decimal("0.900")
+
+
+def test_refused_save_on_a_stale_version_keeps_the_entries(world, login):
+    se = make_selfeval(world)
+    client = login(world.users["county"]["unit"])
+    post, first, _last, _n = _bad_post(se)
+    post = {k: v for k, v in post.items() if "judgement" not in k and k != "claimed_total"}
+    post["row_version"] = se.row_version - 1 if se.row_version > 1 else se.row_version + 5
+    r = client.post(reverse("evaluation:selfeval_save", args=[se.pk]), post, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    page = _html(r)
+    assert "已被他人修改" in page.get_element_by_id("save-errors").text_content()
+    assert page.get_element_by_id(f"row-{first.pk}-actual").value == "3000平方米"
+
+
+def test_judgement_shows_as_typed_and_inputs_have_visible_labels(world, login):
+    se = make_selfeval(world, qualitative=1)
+    fill(se, world.users["county"]["unit"])  # judged "0.9"
+    last = list(se.rows.all())[-1]
+    page = _html(login(world.users["county"]["unit"]).get(reverse("evaluation:selfeval", args=[se.pk])))
+    assert page.get_element_by_id(f"row-{last.pk}-judgement").value == "90%"
+    labels = {lab.get("for"): lab.text_content() for lab in page.get_element_by_id("selfeval-rows").xpath(".//label")}
+    assert labels[f"row-{last.pk}-judgement"] == "达成比例" and labels[f"row-{last.pk}-reason"] == "评分理由"
+    assert labels[f"row-{last.pk}-claimed_score"] == "自评得分（选填）"
+    assert len(page.get_element_by_id("selfeval-rows").xpath("./colgroup/col")) == 10
+
+
+def test_findings_read_in_chinese_with_the_code_as_tooltip(world, login):
+    se = make_selfeval(world)
+    fill(se, world.users["county"]["unit"])  # every actual repeats its target: ACTUAL_REPEATS_TARGET
+    page = _html(login(world.users["county"]["perf"]).get(reverse("evaluation:selfeval", args=[se.pk])))
+    badges = [b for cell in _with_class(page.get_element_by_id("selfeval-rows"), "row-explanation")
+              for b in _with_class(cell, "badge")]
+    assert badges
+    repeats = [b for b in badges if b.get("title") == "ACTUAL_REPEATS_TARGET"]
+    assert repeats and {b.text_content() for b in repeats} == {"实际值照抄目标值"}
+    assert all("text-bg-" in b.get("class") for b in badges)
+    assert not any(b.text_content() in FINDING_CODES for b in _with_class(page, "badge"))  # no raw codes shown
+    se.refresh_from_db()
+    for f in se.result["findings"]:
+        if f.get("indicator") is None:
+            card = page.get_element_by_id("table-findings").text_content()
+            assert str(FINDING_CODES[f["code"]]) in card and f["message"] in card
+
+
+def _badge(client, se):
+    return _html(client.get(reverse("evaluation:selfeval", args=[se.pk]))).get_element_by_id("selfeval-status")
+
+
+def test_status_badge_colour_follows_the_state(world, login, client):
+    u = world.users["county"]
+    se = make_selfeval(world)
+    client.force_login(u["unit"])
+    assert "text-bg-secondary" in _badge(client, se).get("class")
+    fill(se, u["unit"])
+    se.refresh_from_db()
+    services.submit(se, u["unit"])
+    assert "text-bg-info" in _badge(client, se).get("class")
+    se.refresh_from_db()
+    services.review(se, u["dept"], "approve")
+    se.refresh_from_db()
+    services.raise_problem(se, u["perf"], "缺少验收佐证")
+    services.bureau_return(se, u["perf"])
+    assert "text-bg-warning" in _badge(client, se).get("class")
+
+
+def test_review_page_raises_problems_before_the_decision_and_names_the_return_stage(world, login):
+    u = world.users["county"]
+    se = make_selfeval(world)
+    fill(se, u["unit"])
+    se.refresh_from_db()
+    services.submit(se, u["unit"])
+    se.refresh_from_db()
+    services.review(se, u["dept"], "approve")
+    client = login(u["perf"])
+    url = reverse("evaluation:selfeval", args=[se.pk])
+    body = client.get(url).content.decode()
+    assert body.index('id="problem-form"') < body.index('id="review-form"')
+    page = lxml.html.fromstring(body)
+    assert "请先在上方「自评审核问题」中提出至少一个问题" in page.get_element_by_id("return-hint").text_content()
+    assert page.get_element_by_id("btn-return").get("disabled") is not None
+    services.raise_problem(se, u["perf"], "缺少验收佐证")
+    page = _html(client.get(url))
+    assert page.get_element_by_id("btn-return").get("disabled") is None
+    assert not page.xpath('//*[@id="return-hint"]')
+    se.refresh_from_db()
+    services.bureau_return(se, u["perf"])
+    history = _html(client.get(reverse("core:history", args=["evaluation", "selfevaluation", se.pk])))
+    text = history.text_content()
+    assert "退回环节" in text and "财政联合审核" in text and "bureau" not in text
+    se.refresh_from_db()
+    assert se.get_return_stage_display() == "财政联合审核"
+
+
+def test_english_reads_grade_and_accepted_status(world, client):
+    u = world.users["county"]
+    se = make_selfeval(world)
+    fill(se, u["unit"])
+    se.refresh_from_db()
+    services.submit(se, u["unit"])
+    se.refresh_from_db()
+    services.review(se, u["dept"], "approve")
+    se.refresh_from_db()
+    services.accept(se, u["perf"])
+    client.force_login(u["perf"])
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    page = _html(client.get(reverse("evaluation:selfeval", args=[se.pk])))
+    badge = page.get_element_by_id("selfeval-status")
+    assert badge.text_content() == "Accepted" and "text-bg-success" in badge.get("class")
+    assert "Grade" in page.get_element_by_id("score-grade").getparent().text_content()
+    summary = client.get(reverse("evaluation:reviews"), {"year": 2025}).content.decode()
+    assert ">Accepted<" in summary and ">Approve<" not in summary

@@ -179,7 +179,9 @@ def test_inapplicable_rows_need_no_actual(world):
 
 @pytest.mark.parametrize("rows, header, message", [
     ({0: {"judgement": "0.5"}}, {}, "定量指标按实际完成值计分，不填达成比例"),
-    ({8: {"judgement": "1.5"}}, {}, "应在0到1之间"),
+    ({8: {"judgement": "150"}}, {}, "应在0%到100%之间"),
+    ({8: {"judgement": "101%"}}, {}, "应在0%到100%之间"),
+    ({8: {"judgement": "-0.1"}}, {}, "应在0%到100%之间"),
     ({8: {"judgement": "很好"}}, {}, "应为数字"),
     ({0: {"claimed_score": "16"}}, {}, "应在0到15"),
     ({0: {"actual": "x" * 101}}, {}, "不能超过100个字"),
@@ -206,8 +208,29 @@ def test_percent_judgement_and_stale_save(world):
     services.save_selfeval(se, unit, {}, {last.pk: {"judgement": "85%", "actual": "明显提升"}})
     last.refresh_from_db()
     assert last.judgement == Decimal("0.850") and last.score == Decimal("8.50")
+    assert services.format_judgement(last.judgement) == "85%"
     with pytest.raises(services.SelfEvalError, match="已被他人修改"):
         services.save_selfeval(se, unit, {"conclusion": "x"}, expected_version=1)
+
+
+@pytest.mark.parametrize("typed, share", [
+    ("90%", "0.900"), ("0.9", "0.900"), ("90", "0.900"), ("９０％", "0.900"), (" 90 % ", "0.900"), ("1", "1.000"),
+    ("100", "1.000"), ("0", "0.000"), ("85.5", "0.855"), ("1.5", "0.015"), ("", None),
+])
+def test_judgement_typed_as_share_or_percent(world, typed, share):
+    se = make_selfeval(world, qualitative=1)
+    last = list(se.rows.all())[-1]
+    services.save_selfeval(se, world.users["county"]["unit"], {}, {last.pk: {"judgement": typed}})
+    last.refresh_from_db()
+    assert last.judgement == (Decimal(share) if share else None)
+
+
+@pytest.mark.parametrize("stored, shown", [
+    (Decimal("0.900"), "90%"), (Decimal("0.855"), "85.5%"), (Decimal("1.000"), "100%"), (Decimal("0"), "0%"),
+    (Decimal("0.015"), "1.5%"), (None, ""),
+])
+def test_judgement_is_shown_as_a_percent(stored, shown):
+    assert services.format_judgement(stored) == shown
 
 
 def test_only_the_unit_fills_and_only_while_editable(world):
