@@ -31,14 +31,15 @@ STAGES = [
                                                 Role.OVERSIGHT}),
     ]),
     (_("绩效评价"), [
-        (_("单位自评"), "evaluation:selfevals", None),
+        (_("单位自评"), "evaluation:selfevals", BUREAU_ROLES | {Role.DEPARTMENT, Role.UNIT, Role.AGENCY,
+                                                           Role.OVERSIGHT}),
         (_("自评审核"), "evaluation:reviews", BUREAU_ROLES | {Role.AGENCY}),
         (_("抽评复核"), "evaluation:spot_checks", BUREAU_ROLES | {Role.AGENCY, Role.OVERSIGHT}),
         (_("重点评价"), "keyevals:list", None),
         (_("评价指标体系"), "keyevals:frameworks", BUREAU_ROLES | {Role.OVERSIGHT}),
         (_("第三方机构库"), "pools:agencies", BUREAU_ROLES | {Role.OVERSIGHT}),
         (_("专家库"), "pools:experts", BUREAU_ROLES | {Role.OVERSIGHT}),
-        (_("随机抽取记录"), "pools:draws", None),
+        (_("随机抽取记录"), "pools:draws", BUREAU_ROLES | {Role.OVERSIGHT}),
     ]),
     (_("系统设置"), [
         (_("规则集"), "rulesets:list", {Role.PERFORMANCE_OFFICE, Role.BUDGET_SECTION, Role.OVERSIGHT}),

@@ -2,6 +2,10 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Statuses carry a translation context: their Chinese words (计划, 复核, 已完成, 启用 …) are also headings, actions
+# and other apps' statuses, which read differently in English.
 
 
 class ObjectKind(models.TextChoices):
@@ -23,19 +27,19 @@ class Timing(models.TextChoices):
 
 class FrameworkStatus(models.TextChoices):
     """评价指标体系的状态."""
-    ACTIVE = "active", _("启用")
-    RETIRED = "retired", _("已停用")
+    ACTIVE = "active", pgettext_lazy("evaluation framework status", "启用")
+    RETIRED = "retired", pgettext_lazy("evaluation framework status", "已停用")
 
 
 class Status(models.TextChoices):
     """重点评价的状态."""
 
-    PLANNED = "planned", _("计划")
-    ASSIGNED = "assigned", _("已委托")
-    SCORING = "scoring", _("评分中")
-    REVIEW = "review", _("复核")
-    FINISHED = "finished", _("已完成")
-    PUBLISHED = "published", _("已公开")
+    PLANNED = "planned", pgettext_lazy("key evaluation status", "计划")
+    ASSIGNED = "assigned", pgettext_lazy("key evaluation status", "已委托")
+    SCORING = "scoring", pgettext_lazy("key evaluation status", "评分中")
+    REVIEW = "review", pgettext_lazy("key evaluation status", "复核")
+    FINISHED = "finished", pgettext_lazy("key evaluation status", "已完成")
+    PUBLISHED = "published", pgettext_lazy("key evaluation status", "已公开")
 
 
 # States in which the evaluated department or unit may read its evaluation (findings issued).

@@ -10,7 +10,14 @@ from perfbudget.orgs.models import Organisation
 
 from .choices import FindingCategory, ObjectKind, Timing
 from .models import EvaluationFramework, KeyEvaluation
-from .services import REPORT_FIELDS, office_regions
+from .services import REPORT_FIELDS, office_regions, organisation_label
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Organisations by their full label (吴忠市财政局绩效科, not 绩效科)."""
+
+    def label_from_instance(self, obj):
+        return organisation_label(obj)
 
 
 class PlanForm(forms.Form):
@@ -26,8 +33,8 @@ class PlanForm(forms.Form):
                                     help_text=_("项目评价时填写，多个用逗号或空格分隔（取评价年度的项目年度）。"))
     framework = forms.ModelChoiceField(label=_("评价指标体系"), queryset=None)
     amount = MoneyField(label=_("涉及金额(元)"), required=False, max_digits=18, decimal_places=2, min_value=0)
-    commissioning_org = forms.ModelChoiceField(label=_("委托单位"), queryset=None, required=False,
-                                               help_text=_("不填则为本级财政局绩效科。"))
+    commissioning_org = OrganisationChoiceField(label=_("委托单位"), queryset=None, required=False,
+                                                help_text=_("不填则为本级财政局绩效科。"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +43,7 @@ class PlanForm(forms.Form):
         orgs = Organisation.objects.visible_to(user).filter(is_active=True)
         self.fields["subjects"].queryset = orgs.filter(kind__in=(OrgKind.DEPARTMENT, OrgKind.UNIT))
         self.fields["commissioning_org"].queryset = orgs.filter(
-            kind__in=(OrgKind.BUREAU, OrgKind.SECTION, OrgKind.DEPARTMENT))
+            kind__in=(OrgKind.BUREAU, OrgKind.SECTION, OrgKind.DEPARTMENT)).select_related("parent")
         self.fields["framework"].queryset = EvaluationFramework.objects.visible_to(user).current().select_related(
             "owner_region")
         self.fields["year"].initial = timezone.localdate().year - 1

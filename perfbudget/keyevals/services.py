@@ -65,6 +65,17 @@ def rules_of(evaluation):
     return resolve(evaluation.region, evaluation.year)
 
 
+def organisation_label(org):
+    """The organisation's name as a reader needs it: a bureau's section with its bureau in front (绩效科 →
+    吴忠市财政局绩效科), every other organisation by its own name; "" for None."""
+    if org is None:
+        return ""
+    parent = org.parent if org.kind == OrgKind.SECTION and org.parent_id else None
+    if parent is None or org.name.startswith(parent.name):
+        return org.name
+    return f"{parent.name}{org.name}"
+
+
 def default_commissioning_org(user, region):
     """The organisation that commissions in `region` for `user`: its 绩效科 grant's section, else the bureau."""
     for g in user.grants:
@@ -155,6 +166,12 @@ def plan(user, region, year, title, object_kind, subjects, framework, *, timing=
 def default_framework(user, kind, region):
     """The framework a new evaluation of `kind` uses by default: the region's own (nearest) active one of the kind,
     else the national template of the kind, else those of a compatible kind in the same order."""
+    if not EvaluationFramework.objects.filter(owner_region__isnull=True).exists():
+        # The national templates are reference data a migration loads; a flushed database (the demo reseeded,
+        # a restore of business data only) has none, and planning must not stop for that.
+        from .shipped import sync_national_frameworks
+
+        sync_national_frameworks()
     visible = EvaluationFramework.objects.visible_to(user).current()
     for allowed in COMPATIBLE_FRAMEWORKS[kind]:
         qs = visible.filter(kind=allowed)
@@ -404,6 +421,22 @@ def submission_problems(evaluation, column):
     problems += spread.missing_reasons(found, {c: r.reason for c, r in mine.items()},
                                        {leaf.code: leaf.name for leaf in leaves})
     return problems
+
+
+def unexplained_spread(evaluation, column, entered=None):
+    """Codes of the items where `column`'s score is far from the other evaluators' mean (rule
+    `evaluation.evaluator_spread_share`) and no reason is written: with its stored scores, or with `entered` =
+    {code: {score, evidence, reason}} (a refused form) in their place — unreadable scores flag nothing."""
+    table = score_table(evaluation)
+    if entered is None:
+        stored = list(column.scores.all())
+        reasons = {s.item_code: s.reason for s in stored}
+    else:
+        clean, _errors = parse_scores(evaluation.leaves, entered)
+        table[column.pk] = {code: e["score"] for code, e in clean.items() if e["score"] is not None}
+        reasons = {code: str((row or {}).get("reason") or "") for code, row in entered.items()}
+    found = spread.flags(table, frameworks.weights(evaluation.items), spread_share(evaluation))
+    return {f.item_code for f in found if f.evaluator == column.pk and not (reasons.get(f.item_code) or "").strip()}
 
 
 @transaction.atomic

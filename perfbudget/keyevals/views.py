@@ -18,6 +18,7 @@ from perfbudget.core.importexport.workbook import list_workbook
 from perfbudget.core.scopes import CHANGE
 from perfbudget.core.views import ScopedListMixin, history_context
 from perfbudget.core.workflow import history as workflow_history
+from perfbudget.pools.models import Draw
 from perfbudget.projects.models import ProjectYear
 from perfbudget.rulesets.services import resolve
 
@@ -75,14 +76,16 @@ class KeyEvaluationListView(ScopedListMixin, TemplateView):
     def export(self):
         filterset = self.get_filterset()
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        qs = qs.select_related("commissioning_org").prefetch_related("project_years__project", "evaluators")
+        qs = qs.select_related("commissioning_org__parent").prefetch_related("project_years__project",
+                                                                              "evaluators")
         rows = []
         for ev in qs.order_by("-year", "region__path", "title"):
             evaluators = list(ev.evaluators.all())
             rows.append([
                 ev.title, ev.year, ev.region.name, ev.get_object_kind_display(), ev.get_timing_display(),
                 "、".join(o.name for o in ev.subjects.all()),
-                "、".join(py.project.code for py in ev.project_years.all()), ev.amount, ev.commissioning_org.name,
+                "、".join(py.project.code for py in ev.project_years.all()), ev.amount,
+                services.organisation_label(ev.commissioning_org),
                 "、".join(e.name for e in evaluators if e.kind == "agency"),
                 "、".join(e.name for e in evaluators if e.kind == "expert"),
                 ev.get_status_display(), ev.total, ev.grade])
@@ -154,6 +157,11 @@ def score_grid(evaluation, columns, with_means):
     return rows, total
 
 
+def _labelled(org):
+    org.label = services.organisation_label(org)
+    return org
+
+
 class KeyEvaluationDetailView(LoginRequiredMixin, TemplateView):
     """The evaluation: framework table with every visible evaluator's scores side by side, the spread, the mean,
     total and grade; findings, recommendations, draw records, report sections and the office's steps."""
@@ -164,7 +172,7 @@ class KeyEvaluationDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         qs = KeyEvaluation.objects.visible_to(user).select_related(
-            "region", "commissioning_org", "framework", "agency_draw", "expert_draw", "planned_by")
+            "region", "commissioning_org__parent", "framework", "agency_draw", "expert_draw", "planned_by")
         ev = get_visible(user, self.kwargs["pk"], qs)
         columns = services.visible_columns(user, ev)
         sees_all = len(columns) == ev.evaluators.count()
@@ -173,12 +181,19 @@ class KeyEvaluationDetailView(LoginRequiredMixin, TemplateView):
         records = list(workflow_history(ev))
         for r in records:
             r.from_label, r.to_label = WORKFLOW.label_of(r.from_state), WORKFLOW.label_of(r.to_state)
-        mine = services.columns_for(user, ev) if ev.status in SCORABLE else []
+        # An evaluator's own columns: a scoring button while open, else when it was submitted.
+        mine = services.columns_for(user, ev)
+        # Draw records follow the pools' scope (agencies and experts see none): no link to a page that is 404.
+        draws = [d for d in (ev.agency_draw, ev.expert_draw) if d is not None]
+        readable = set(Draw.objects.visible_to(user).filter(pk__in=[d.pk for d in draws]).values_list("pk",
+                                                                                                      flat=True))
         context.update(
             evaluation=ev, columns=columns, rows=rows, provisional_total=provisional, sees_all=sees_all,
-            subjects=list(ev.subjects.all()), project_years=list(ev.project_years.select_related("project")),
+            subjects=[_labelled(o) for o in ev.subjects.select_related("parent")],
+            project_years=list(ev.project_years.select_related("project")),
             findings=list(ev.findings.all()), recommendations=list(ev.recommendations.all()),
-            draws=[d for d in (ev.agency_draw, ev.expert_draw) if d is not None],
+            draws=[d for d in draws if d.pk in readable], scorable=ev.status in SCORABLE,
+            commissioning_label=services.organisation_label(ev.commissioning_org),
             office=office, can_assign=office and ev.status == Status.PLANNED,
             in_review=office and ev.status == Status.REVIEW,
             can_edit_report=office and ev.status in (Status.PLANNED, Status.ASSIGNED, Status.SCORING, Status.REVIEW),
@@ -345,15 +360,19 @@ class ScoreView(LoginRequiredMixin, TemplateView):
         ev, column = self.evaluation, self.column
         stored = {s.item_code: s for s in column.scores.all()}
         posted = kwargs.get("posted") or {}
-        problems = [] if column.submitted_at or ev.status not in SCORABLE else services.submission_problems(ev, column)
+        editable = column.submitted_at is None and ev.status in SCORABLE
+        problems = services.submission_problems(ev, column) if editable else []
+        # The rows still wanting a reason: from what was typed when the form came back refused, else from what is
+        # saved (so a save before submitting already shows them).
+        needs_reason = services.unexplained_spread(ev, column, posted or None) if editable else set()
         rows = []
         for leaf in ev.leaves:
             s = stored.get(leaf.code)
             entry = posted.get(leaf.code) or {"score": s.score if s else "", "evidence": s.evidence if s else "",
                                               "reason": s.reason if s else ""}
-            rows.append({"leaf": leaf, **entry})
+            rows.append({"leaf": leaf, **entry, "needs_reason": leaf.code in needs_reason})
         context.update(evaluation=ev, column=column, columns=self.columns, rows=rows, problems=problems,
-                       editable=column.submitted_at is None and ev.status in SCORABLE)
+                       editable=editable, needs_reason=len(needs_reason))
         return context
 
 

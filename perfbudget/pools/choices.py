@@ -2,15 +2,19 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Statuses carry a translation context: 已入库 is also a project's status and 暂停 also the action that suspends,
+# which read differently in English ("Approved" vs "Accepted into the library", "Suspended" vs "Suspend").
 
 
 class PoolStatus(models.TextChoices):
     """入库状态: vetted by the performance office; only approved entries take part in draws."""
 
-    PENDING = "pending", _("申请中")
-    APPROVED = "approved", _("已入库")
-    SUSPENDED = "suspended", _("暂停")
-    REMOVED = "removed", _("已清退")
+    PENDING = "pending", pgettext_lazy("pool status", "申请中")
+    APPROVED = "approved", pgettext_lazy("pool status", "已入库")
+    SUSPENDED = "suspended", pgettext_lazy("pool status", "暂停")
+    REMOVED = "removed", pgettext_lazy("pool status", "已清退")
 
 
 class Field(models.TextChoices):
@@ -38,8 +42,8 @@ class DrawKind(models.TextChoices):
 
 
 class DrawStatus(models.TextChoices):
-    COMMITTED = "committed", _("已承诺（种子未公开）")
-    REVEALED = "revealed", _("已公开结果")
+    COMMITTED = "committed", pgettext_lazy("draw status", "已承诺（种子未公开）")
+    REVEALED = "revealed", pgettext_lazy("draw status", "已公开结果")
 
 
 def field_labels(codes):

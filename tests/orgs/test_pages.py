@@ -130,3 +130,21 @@ def test_account_files_go_to_the_background_sooner(world, login):
     assert r.status_code == 302 and job.status == Job.Status.QUEUED
     html = login(world.users["county"]["budget"]).get(reverse("orgs:import_job", args=[job.pk])).content.decode()
     assert "排队中" in html and 'hx-trigger="every 1s"' in html
+
+
+def test_evaluation_navigation_by_role(world, login):
+    """Agencies and experts see only what they were drawn for: no draw records, no pool, experts no self-evaluations."""
+    pages = {name: f'href="{reverse(name)}"' for name in ("pools:draws", "pools:agencies", "evaluation:selfevals",
+                                                        "keyevals:list")}
+    html = login(world.users["county"]["perf"]).get(reverse("core:inbox")).content.decode()
+    assert all(link in html for link in pages.values())
+    html = login(world.users["county"]["agency"]).get(reverse("core:inbox")).content.decode()
+    assert pages["keyevals:list"] in html and pages["evaluation:selfevals"] in html
+    assert pages["pools:draws"] not in html and pages["pools:agencies"] not in html
+    from perfbudget.orgs.models import RoleGrant, User
+
+    expert = User.objects.create_user("nav_expert", password="x")
+    RoleGrant.objects.create(user=expert, role="expert", region=world.county)
+    html = login(User.objects.get(pk=expert.pk)).get(reverse("core:inbox")).content.decode()
+    assert pages["keyevals:list"] in html
+    assert not any(pages[n] in html for n in ("pools:draws", "pools:agencies", "evaluation:selfevals"))
