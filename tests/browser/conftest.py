@@ -108,10 +108,26 @@ def _slug(text):
     return re.sub(r"[^\w.-]+", "_", text).strip("_")
 
 
+_SEEDED = {}  # SQLite: an in-memory copy of the seeded demo database, made once per session
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The demo region in an empty database (the test world shares usernames with the demo: flush first)."""
-    from django.core.management import call_command
+    """The demo region in an empty database (the test world shares usernames with the demo: flush first).
 
+    Seeding takes half a minute, so on SQLite (where the browser suite runs) the first test's seeded database is
+    copied aside with SQLite's backup API and copied back for every later test, which gets the same rows."""
+    import sqlite3
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    connection.ensure_connection()
+    if connection.vendor == "sqlite" and "copy" in _SEEDED:
+        _SEEDED["copy"].backup(connection.connection)
+        return
     call_command("flush", interactive=False, verbosity=0)
     call_command("seed_demo", verbosity=0)
+    if connection.vendor == "sqlite":
+        _SEEDED["copy"] = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(_SEEDED["copy"])
