@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT.parent / "shared" / "formats" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"  # copies of shared/formats/examples
 SCRIPT = Path(sys.executable).parent / "perfbudget"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "perfbudget"]
 

@@ -10,7 +10,7 @@ from perfbudget.evaluation import scoring
 from perfbudget.evaluation.scoring import grade_of, resolve_rules, rules_from_values, score_row, score_table
 from perfbudget.evaluation.selfevalfile import FormatError, load
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "formats" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"  # copies of shared/formats/examples
 
 
 def loaded_row(target, actual, weight=20, name="培训人次", level1="产出指标", level2="数量指标", **extra):

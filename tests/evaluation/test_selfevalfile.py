@@ -8,7 +8,7 @@ import pytest
 from perfbudget.evaluation.selfevalfile import FormatError, load, normalise_grade
 from perfbudget.goals.goalfile import FormatError as GoalFormatError
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "formats" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"  # copies of shared/formats/examples
 
 
 def doc(rows=None, **extra):
@@ -184,3 +184,13 @@ def test_errors_name_the_field(document, field, reason):
     assert exc.value.field == field
     assert reason in exc.value.reason
     assert str(exc.value).startswith(f"{field}: ")
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "formats" / "examples"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared/formats/examples is not beside the project")
+def test_example_copies_match_the_shared_ones():
+    shared = sorted(SHARED.glob("selfeval_*.json"))
+    assert [p.name for p in shared] == sorted(p.name for p in EXAMPLES.glob("selfeval_*.json"))
+    assert all((EXAMPLES / p.name).read_bytes() == p.read_bytes() for p in shared)
