@@ -142,29 +142,7 @@ def _rules_resolved_once():
             m.resolve = original
 
 
-def _d(value):
-    return None if value is None else Decimal(str(value)).quantize(CENT)
-
-
-def _apply_result(se, rows, result, rules):
-    """Store the engine's result on the header and the rows, as `services.rescore` does (not saved)."""
-    se.execution_rate = None if result.get("execution_rate") is None else \
-        Decimal(str(result["execution_rate"])).quantize(Decimal("0.0001"))
-    se.execution_score = _d(result.get("execution_score"))
-    se.total_score = _d(result.get("total_score"))
-    se.grade = result.get("grade") or ""
-    findings = result.get("findings", [])
-    se.error_count = sum(1 for f in findings if f.get("severity") == "error")
-    se.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
-    se.result = result
-    se.ruleset = rules.label
-    scored = {item.get("index", i): item for i, item in enumerate(result.get("indicators", []))}
-    for i, row in enumerate(rows):
-        item = scored.get(i, {})
-        row.score = _d(item.get("score"))
-        row.completion = None if item.get("completion") is None else \
-            Decimal(str(item["completion"])).quantize(Decimal("0.0001"))
-        row.explanation = str(item.get("explanation") or "")
+_d = se_services.result_decimal
 
 
 def _score(se, rows, rules):
@@ -526,7 +504,7 @@ def _bulk_selfevals(ctx, items, pys, goals, goal_rows, paid, filler):
             result = _score(se, rows, rules)
         else:
             result = first
-        _apply_result(se, rows, result, rules)
+        se_services.apply_result(se, rows, result, rules.label)
         ctx.stats[f"selfeval_error_{applied}"] += bool(applied)
         built.append((se, rows, item, rng, first))
     if not built:

@@ -106,7 +106,8 @@ def score_document(doc, rule_values=None):
     return scoring.score_table(table, rules)
 
 
-def _decimal(value, places=CENT):
+def result_decimal(value, places=CENT):
+    """A number of the engine's result as a Decimal of the stored precision (None when absent or not a number)."""
     if value is None:
         return None
     try:
@@ -115,34 +116,44 @@ def _decimal(value, places=CENT):
         return None
 
 
-def rescore(se, rows=None, rules=None):
-    """Score `se` through the engine and store the result on the header and the rows (no state change)."""
-    rows = list(se.rows.all()) if rows is None else rows
-    rules = rules or rules_for(se)
-    result = score_document(selfeval_document(se, rows), rules.values)
-    se.execution_rate = _decimal(result.get("execution_rate"), Decimal("0.0001"))
-    se.execution_score = _decimal(result.get("execution_score"))
-    se.total_score = _decimal(result.get("total_score"))
+def apply_result(se, rows, result, label):
+    """Put the engine's `result` on the header and the rows of `se` (not saved); the rows whose values changed
+    are returned with the names of the changed fields, for the caller to save one way or another."""
+    se.execution_rate = result_decimal(result.get("execution_rate"), Decimal("0.0001"))
+    se.execution_score = result_decimal(result.get("execution_score"))
+    se.total_score = result_decimal(result.get("total_score"))
     se.grade = result.get("grade") or ""
     findings = result.get("findings", [])
     se.error_count = sum(1 for f in findings if f.get("severity") == "error")
     se.warning_count = sum(1 for f in findings if f.get("severity") == "warning")
     se.result = result
-    se.ruleset = rules.label
-    se.save(update_fields=["execution_rate", "execution_score", "total_score", "grade", "error_count",
-                           "warning_count", "result", "ruleset"])
+    se.ruleset = label
     # The engine names each scored row by its input position (it drops printed total rows such as 合计).
     scored = {item.get("index", i): item for i, item in enumerate(result.get("indicators", []))}
+    changed_rows = []
     for i, row in enumerate(rows):
         item = scored.get(i, {})
-        values = {"score": _decimal(item.get("score")), "completion": _decimal(item.get("completion"),
-                                                                              Decimal("0.0001")),
+        values = {"score": result_decimal(item.get("score")),
+                  "completion": result_decimal(item.get("completion"), Decimal("0.0001")),
                   "explanation": str(item.get("explanation") or "")}
         changed = [k for k, v in values.items() if getattr(row, k) != v]
+        for k in changed:
+            setattr(row, k, values[k])
         if changed:
-            for k in changed:
-                setattr(row, k, values[k])
-            row.save(update_fields=changed)
+            changed_rows.append((row, changed))
+    return changed_rows
+
+
+def rescore(se, rows=None, rules=None):
+    """Score `se` through the engine and store the result on the header and the rows (no state change)."""
+    rows = list(se.rows.all()) if rows is None else rows
+    rules = rules or rules_for(se)
+    result = score_document(selfeval_document(se, rows), rules.values)
+    changed_rows = apply_result(se, rows, result, rules.label)
+    se.save(update_fields=["execution_rate", "execution_score", "total_score", "grade", "error_count",
+                           "warning_count", "result", "ruleset"])
+    for row, changed in changed_rows:
+        row.save(update_fields=changed)
     return result
 
 

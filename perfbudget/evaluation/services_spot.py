@@ -33,7 +33,7 @@ from . import sampling
 from .choices import SelfEvalStatus
 from .models import SelfEvaluation
 from .models_spot import SpotCheck, SpotCheckItem, SpotCheckStatus
-from .services import score_document, selfeval_document
+from .services import result_decimal, score_document, selfeval_document
 
 S = SpotCheckStatus
 CENT = Decimal("0.01")
@@ -257,15 +257,6 @@ def assign_reviewer(user, sc, items, reviewer):
 
 # --- re-scoring ------------------------------------------------------------------------------------------------
 
-def _decimal(value, places=CENT):
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value)).quantize(places)
-    except (InvalidOperation, ValueError):
-        return None
-
-
 def _bool(value):
     if isinstance(value, bool):
         return value
@@ -316,8 +307,8 @@ def review_document(item, rows, executed=None):
     se = item.self_evaluation
     fake_rows = [SimpleNamespace(level1=r["level1"], level2=r["level2"], name=r["name"], target=r["target"],
                                  actual=r["actual"] or "", applicable=r["applicable"], reason=r["reason"],
-                                 deviation_note="", weight=_decimal(r["weight"], Decimal("0.0001")),
-                                 judgement=_decimal(r["judgement"], Decimal("0.001")), claimed_score=None)
+                                 deviation_note="", weight=result_decimal(r["weight"], Decimal("0.0001")),
+                                 judgement=result_decimal(r["judgement"], Decimal("0.001")), claimed_score=None)
                  for r in rows]
     doc = selfeval_document(se, fake_rows)
     doc.pop("claimed_total", None)
@@ -358,13 +349,13 @@ def rescore_item(user, item, rows=None, executed=None, opinion=None, expected_ve
     scored = {it.get("index", i): it for i, it in enumerate(result.get("indicators", []))}
     for i, entry in enumerate(entries):
         it = scored.get(i, {})
-        entry["score"] = None if it.get("score") is None else str(_decimal(it["score"]))
+        entry["score"] = None if it.get("score") is None else str(result_decimal(it["score"]))
         entry["explanation"] = str(it.get("explanation") or "")
     locked.review_rows = entries
     locked.review_executed = amount
     locked.review_result = result
-    locked.review_execution_score = _decimal(result.get("execution_score"))
-    locked.review_total = _decimal(result.get("total_score"))
+    locked.review_execution_score = result_decimal(result.get("execution_score"))
+    locked.review_total = result_decimal(result.get("total_score"))
     locked.review_grade = result.get("grade") or ""
     locked.difference = (locked.review_total - locked.self_total
                          if locked.review_total is not None and locked.self_total is not None else None)
