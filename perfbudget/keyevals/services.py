@@ -66,14 +66,8 @@ def rules_of(evaluation):
 
 
 def organisation_label(org):
-    """The organisation's name as a reader needs it: a bureau's section with its bureau in front (绩效科 →
-    吴忠市财政局绩效科), every other organisation by its own name; "" for None."""
-    if org is None:
-        return ""
-    parent = org.parent if org.kind == OrgKind.SECTION and org.parent_id else None
-    if parent is None or org.name.startswith(parent.name):
-        return org.name
-    return f"{parent.name}{org.name}"
+    """`Organisation.full_name`, or "" for None."""
+    return org.full_name if org is not None else ""
 
 
 def default_commissioning_org(user, region):

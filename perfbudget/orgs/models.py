@@ -115,6 +115,15 @@ class Organisation(BusinessModel):
     def __str__(self):
         return self.name
 
+    @property
+    def full_name(self):
+        """The name as a reader needs it: a bureau's section with its bureau in front (绩效科 → 吴忠市财政局绩效科),
+        every other organisation by its own name. Select `parent` with it in lists."""
+        parent = self.parent if self.kind == OrgKind.SECTION and self.parent_id else None
+        if parent is None or self.name.startswith(parent.name):
+            return self.name
+        return f"{parent.name}{self.name}"
+
     def clean(self):
         if self.kind == OrgKind.UNIT and (not self.parent_id or self.parent.kind not in (OrgKind.DEPARTMENT,
                                                                                            OrgKind.UNIT)):

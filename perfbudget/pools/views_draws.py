@@ -15,7 +15,6 @@ from django.views.generic import TemplateView
 from perfbudget.core.http import file_response
 from perfbudget.core.importexport.workbook import list_workbook
 from perfbudget.core.views import ScopedListMixin, history_context
-from perfbudget.orgs.choices import OrgKind
 
 from . import services
 from .choices import field_labels
@@ -23,16 +22,6 @@ from .filtersets import DrawFilterSet
 from .forms import DrawForm
 from .models import Draw
 from .tables import DrawTable
-
-
-def organisation_label(org):
-    """An organisation as the draw page names it: a bureau's section with its bureau (吴忠市财政局绩效科); "" for
-    None. The same rule as `keyevals.services.organisation_label`, kept here so the pools need not import the
-    key evaluations."""
-    if org is None:
-        return ""
-    parent = org.parent if org.kind == OrgKind.SECTION and org.parent_id else None
-    return org.name if parent is None or org.name.startswith(parent.name) else f"{parent.name}{org.name}"
 
 
 def _draw(user, pk):
@@ -126,8 +115,8 @@ class DrawDetailView(LoginRequiredMixin, TemplateView):
         rows = draw.candidate_rows()
         context.update(draw=draw, rows=rows, eligible=sum(1 for r in rows if not r["reason"]),
                        selected=draw.selected(), can_reveal=can_reveal(draw, user), verification=verification,
-                       subjects=[organisation_label(o) for o in draw.subject_orgs.select_related("parent")],
-                       commissioning_label=organisation_label(draw.commissioning_org),
+                       subjects=[o.full_name for o in draw.subject_orgs.select_related("parent")],
+                       commissioning_label=draw.commissioning_org.full_name if draw.commissioning_org else "",
                        context_info=draw.inputs.get("context", {}),
                        required_fields="、".join(field_labels(draw.fields)),
                        **history_context(draw))
