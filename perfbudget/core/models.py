@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,22 @@ class BusinessModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "row_version", "updated_at"}
         super().save(*args, **kwargs)
+
+    def stale_message(self, expected_version, what=None):
+        """The Chinese refusal when a form was read at another row version than the row has now (someone saved in
+        between); None when `expected_version` is current or was not given."""
+        if expected_version in (None, "") or str(expected_version) == str(self.row_version):
+            return None
+        return gettext("该%(what)s已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。") % {
+            "what": what or pgettext("stale", "记录"), "seen": expected_version, "now": self.row_version}
+
+
+def assign_changed(obj, values):
+    """Set the fields of `values` that differ from `obj`'s; the names of those set (for update_fields)."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    return changed
 
 
 class WorkflowRecord(models.Model):

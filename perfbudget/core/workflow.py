@@ -113,9 +113,8 @@ def transition(obj, workflow, action, user, comment="", expected_version=None, r
         t = matching[0]
         if not _user_may(locked, user, t):
             raise WorkflowError(_("您没有执行「%(action)s」的权限。") % {"action": t.label})
-        if expected_version is not None and str(expected_version) != str(locked.row_version):
-            raise WorkflowError(_("该记录已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                                % {"seen": expected_version, "now": locked.row_version})
+        if stale := locked.stale_message(expected_version):
+            raise WorkflowError(stale)
         if t.comment_required and not comment:
             raise WorkflowError(_("「%(action)s」必须填写意见。") % {"action": t.label})
         if t.guard is not None:

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from perfbudget.core.audit import acting_as
-from perfbudget.core.models import TodoItem, WorkflowRecord
+from perfbudget.core.models import TodoItem, WorkflowRecord, assign_changed
 from perfbudget.core.scopes import CHANGE, VIEW, assert_in_scope
 from perfbudget.core.workflow import WorkflowError, open_todos, transition
 from perfbudget.goals.choices import GoalStatus
@@ -136,10 +136,7 @@ def apply_result(se, rows, result, label):
         values = {"score": result_decimal(item.get("score")),
                   "completion": result_decimal(item.get("completion"), Decimal("0.0001")),
                   "explanation": str(item.get("explanation") or "")}
-        changed = [k for k, v in values.items() if getattr(row, k) != v]
-        for k in changed:
-            setattr(row, k, values[k])
-        if changed:
+        if changed := assign_changed(row, values):
             changed_rows.append((row, changed))
     return changed_rows
 
@@ -390,10 +387,8 @@ def save_selfeval(se, user, data, rows=None, expected_version=None):
             raise PermissionDenied(_("只有项目所属预算单位可以填报该自评表。"))
         if locked.status not in SELFEVAL_EDITABLE:
             raise SelfEvalError(_("自评表当前状态为「%(s)s」，不能修改。") % {"s": locked.get_status_display()})
-        if expected_version is not None and str(expected_version) != str(locked.row_version):
-            raise SelfEvalError(
-                _("该自评表已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                % {"seen": expected_version, "now": locked.row_version})
+        if stale := locked.stale_message(expected_version, pgettext("stale", "自评表")):
+            raise SelfEvalError(stale)
         errors = []
         header = _clean_header(data or {}, errors)
         existing = list(locked.rows.all())
@@ -407,10 +402,7 @@ def save_selfeval(se, user, data, rows=None, expected_version=None):
             values = cleaned.get(row.pk)
             if not values:
                 continue
-            changed = [k for k, v in values.items() if getattr(row, k) != v]
-            if changed:
-                for k in changed:
-                    setattr(row, k, values[k])
+            if changed := assign_changed(row, values):
                 row.save(update_fields=changed)
         rescore(locked, existing)
         assert_in_scope(locked, user)

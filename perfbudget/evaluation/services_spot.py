@@ -89,9 +89,8 @@ def _locked_item(item, user, roles):
 
 
 def _check_version(obj, expected):
-    if expected not in (None, "") and str(expected) != str(obj.row_version):
-        raise SpotCheckError(_("该记录已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                             % {"seen": expected, "now": obj.row_version})
+    if stale := obj.stale_message(expected):
+        raise SpotCheckError(stale)
 
 
 # --- the draw ------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from perfbudget.core.audit import acting_as
 from perfbudget.core.fields import parse_amount
@@ -201,9 +202,8 @@ def save_goal(goal, user, header, raw_rows, expected_version=None):
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     if not can_edit(locked, user):
         raise PermissionDenied(_("当前状态下不能修改该绩效目标。"))
-    if expected_version is not None and str(expected_version) != str(locked.row_version):
-        raise GoalError(_("该绩效目标已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                        % {"seen": expected_version, "now": locked.row_version})
+    if stale := locked.stale_message(expected_version, pgettext("stale", "绩效目标")):
+        raise GoalError(stale)
     rules = rules_for(locked.project_year)
     rows, errors = clean_rows(raw_rows, rules.get("goals.layout", "10号"))
     allowed = _entries_visible(user, [r["entry"] for r in rows])
@@ -279,9 +279,8 @@ def submit(goal, user, comment="", expected_version=None, reasons=None):
         locked = Goal.objects.select_for_update().get(pk=goal.pk)
         if not can_edit(locked, user):
             raise PermissionDenied(_("当前状态下不能修改该绩效目标。"))
-        if expected_version is not None and str(expected_version) != str(locked.row_version):
-            raise GoalError(_("该绩效目标已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                            % {"seen": expected_version, "now": locked.row_version})
+        if stale := locked.stale_message(expected_version, pgettext("stale", "绩效目标")):
+            raise GoalError(stale)
         merged = {**(locked.warning_reasons or {}), **{k: (v or "").strip() for k, v in reasons.items()}}
         locked.warning_reasons = {k: v for k, v in merged.items() if v}
         with acting_as(user):

@@ -5,9 +5,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from perfbudget.core.audit import acting_as
 from perfbudget.core.fields import parse_amount
+from perfbudget.core.models import assign_changed
 from perfbudget.core.scopes import CHANGE, assert_in_scope
 from perfbudget.core.workflow import WorkflowError, transition
 from perfbudget.orgs.choices import Role
@@ -107,9 +109,8 @@ def save_form(form, user, data, rows=None, expected_version=None):
             raise FormError(_("监控表当前状态为「%(s)s」，不能修改。") % {"s": locked.get_status_display()})
         if locked.round.status != RoundStatus.OPEN:
             raise FormError(_("本轮监控已结束，不能再修改。"))
-        if expected_version is not None and str(expected_version) != str(locked.row_version):
-            raise FormError(_("该监控表已被他人修改（您看到的是第 %(seen)s 版，当前为第 %(now)s 版），请刷新后重试。")
-                            % {"seen": expected_version, "now": locked.row_version})
+        if stale := locked.stale_message(expected_version, pgettext("stale", "监控表")):
+            raise FormError(stale)
         errors = []
         header = _clean_header(data, locked, errors)
         indicators = list(locked.indicators.all())
@@ -123,10 +124,7 @@ def save_form(form, user, data, rows=None, expected_version=None):
             values = cleaned_rows.get(indicator.pk)
             if not values:
                 continue
-            changed = [k for k, v in values.items() if getattr(indicator, k) != v]
-            if changed:
-                for k in changed:
-                    setattr(indicator, k, values[k])
+            if changed := assign_changed(indicator, values):
                 indicator.save(update_fields=changed)
         assert_in_scope(locked, user)
     form.__dict__.update({k: getattr(locked, k) for k in (*HEADER_FIELDS, "row_version")})

@@ -196,3 +196,21 @@ def test_a_role_granted_on_a_region_sees_only_its_own_todos(world):
     TodoItem.objects.create(role="expert", user=experts[1], **common)
     TodoItem.objects.create(role="expert", **common)
     assert list(TodoItem.objects.for_user(experts[0])) == [mine]
+
+
+@pytest.mark.parametrize("expected, what, message", [
+    (None, None, None), ("", None, None), (1, None, None), ("1", "监控表", None),
+    (3, None, "该记录已被他人修改（您看到的是第 3 版，当前为第 1 版），请刷新后重试。"),
+    ("0", "自评表", "该自评表已被他人修改（您看到的是第 0 版，当前为第 1 版），请刷新后重试。"),
+])
+def test_stale_message(expected, what, message):
+    py = ProjectYear(row_version=1)
+    assert py.stale_message(expected, what) == message
+
+
+def test_assign_changed_sets_only_what_differs():
+    from perfbudget.core.models import assign_changed
+
+    py = ProjectYear(year=2025, status="draft")
+    assert assign_changed(py, {"year": 2025, "status": "accepted"}) == ["status"]
+    assert py.status == "accepted" and assign_changed(py, {"status": "accepted"}) == []
