@@ -65,6 +65,7 @@ class ScopedViewSetMixin:
     pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend, AliasOrderingFilter]
     ordering_fields: dict[str, str] = {}
+    workflow = None  # the core Workflow of the model, for `require_step`
 
     def get_scope_action(self):
         if self.action in self.scope_actions:
@@ -78,6 +79,15 @@ class ScopedViewSetMixin:
     def refine_queryset(self, queryset):
         """Hook for select_related/prefetch_related/annotate; never widen the scope here."""
         return queryset
+
+    def require_step(self, obj, action_name):
+        """403 when `obj`'s state allows the step of `self.workflow` but not for this user (role or level); a step
+        the state does not allow is left to the service, which answers it with its own message (409)."""
+        state = getattr(obj, self.workflow.state_field)
+        step = next((t for t in self.workflow.find(action_name) if state in t.sources), None)
+        if step is not None and step not in self.workflow.available(obj, self.request.user):
+            raise PermissionDenied(_("您没有执行「%(action)s」的权限。") % {"action": step.label})
+
 
     def get_object(self):
         try:
@@ -111,3 +121,11 @@ class ScopedViewSetMixin:
         with transaction.atomic():
             instance = serializer.save()
             assert_in_scope(instance, self.request.user, CHANGE)
+
+
+def rows_by_id(items, fields):
+    """The rows of a PATCH body keyed by their id, each with only the writable `fields` (later entries win)."""
+    rows = {}
+    for row in items:
+        rows.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k in fields})
+    return rows

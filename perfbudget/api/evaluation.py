@@ -27,7 +27,7 @@ from perfbudget.evaluation.workflow import SELFEVAL_WORKFLOW
 from perfbudget.goals.goalfile import FormatError
 from perfbudget.projects.models import ProjectYear
 
-from .base import ScopedViewSetMixin
+from .base import ScopedViewSetMixin, rows_by_id
 from .goals import CONFLICT, FORBIDDEN, NOT_FOUND, Conflict, FormatErrorSerializer
 
 urlpatterns = []
@@ -237,6 +237,7 @@ class SelfEvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
     """单位自评表: the same rows, scope, scoring and workflow as the pages."""
 
     model = SelfEvaluation
+    workflow = SELFEVAL_WORKFLOW
     serializer_class = SelfEvaluationSerializer
     filterset_class = SelfEvaluationFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -276,9 +277,7 @@ class SelfEvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         header = {k: data[k] for k in services.HEADER_FIELDS if k in data}
-        rows = {}
-        for row in data.get("rows", []):
-            rows.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k in services.ROW_FIELDS})
+        rows = rows_by_id(data.get("rows", []), services.ROW_FIELDS)
         try:
             services.save_selfeval(se, request.user, header, rows, expected_version=data.get("row_version"))
         except services.SelfEvalError as exc:
@@ -288,11 +287,6 @@ class SelfEvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         return self._respond(se)
-
-    def _may(self, se, action_name):
-        step = next((t for t in SELFEVAL_WORKFLOW.find(action_name) if se.status in t.sources), None)
-        if step is not None and step not in SELFEVAL_WORKFLOW.available(se, self.request.user):
-            raise PermissionDenied(_("您没有执行「%(action)s」的权限。") % {"action": step.label})
 
     @extend_schema(
         summary=_("提交单位自评表"),
@@ -306,7 +300,7 @@ class SelfEvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         se = self.get_object()
         serializer = SelfEvalStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self._may(se, "submit")
+        self.require_step(se, "submit")
         try:
             services.submit(se, request.user, serializer.validated_data["comment"],
                             serializer.validated_data.get("row_version"))
@@ -329,7 +323,7 @@ class SelfEvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         data = serializer.validated_data
         steps = {"dept_review": ("dept_approve", "dept_return"), "bureau_review": ("accept", "bureau_return")}
         if se.status in steps:
-            self._may(se, steps[se.status][0 if data["decision"] == "approve" else 1])
+            self.require_step(se, steps[se.status][0 if data["decision"] == "approve" else 1])
         try:
             services.review(se, request.user, data["decision"], data["comment"], data.get("row_version"))
         except WorkflowError as exc:

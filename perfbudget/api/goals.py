@@ -21,7 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -360,6 +360,7 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
     """绩效目标: the same rows, filters, scope and workflow as the goal pages."""
 
     model = Goal
+    workflow = GOAL_WORKFLOW
     serializer_class = GoalSerializer
     filterset_class = GoalFilterSet
     scope_actions = {"check": VIEW}
@@ -420,12 +421,6 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
             return goal_error_response(exc)
         return self._respond(goal)
 
-    def _may(self, goal, action_name):
-        """403 when the goal's state allows the step but not for this user (role or level)."""
-        step = next((t for t in GOAL_WORKFLOW.find(action_name) if goal.status in t.sources), None)
-        if step is not None and step not in GOAL_WORKFLOW.available(goal, self.request.user):
-            raise PermissionDenied(_("您没有执行「%(action)s」的权限。") % {"action": step.label})
-
     @extend_schema(
         summary=_("提交审核"),
         description=_("预算单位提交草稿或已退回的绩效目标。可同时提交对质量提示的说明"
@@ -440,7 +435,7 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        self._may(goal, "submit")
+        self.require_step(goal, "submit")
         seen = data.get("row_version")
         try:
             services.submit(goal, request.user, comment=data["comment"], expected_version=seen,
@@ -465,7 +460,7 @@ class GoalViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMode
         data = serializer.validated_data
         actions = REVIEW_ACTIONS.get(goal.status)
         if actions is not None:
-            self._may(goal, actions[0] if data["action"] == "approve" else actions[1])
+            self.require_step(goal, actions[0] if data["action"] == "approve" else actions[1])
         criteria = {k: v for k, v in (data.get("criteria") or {}).items() if v is not None}
         try:
             services.review(goal, request.user, data["action"], comment=data["comment"], criteria=criteria,

@@ -41,7 +41,7 @@ from perfbudget.monitoring.models import (
 from perfbudget.monitoring.workflow import FORM_WORKFLOW, REVIEW_ACTIONS
 from perfbudget.orgs.choices import Role
 
-from .base import ScopedViewSetMixin
+from .base import ScopedViewSetMixin, rows_by_id
 from .goals import CONFLICT, FORBIDDEN, NOT_FOUND, Conflict
 from .indicators import DetailSerializer
 from .serializers_monitoring import (
@@ -136,6 +136,7 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
     """绩效监控表: the same rows, scope and workflow as the monitoring pages."""
 
     model = MonitoringForm
+    workflow = FORM_WORKFLOW
     serializer_class = MonitoringFormSerializer
     filterset_class = FormApiFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -190,9 +191,7 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         header = {k: data[k] for k in services_forms.HEADER_FIELDS if k in data}
-        rows = {}
-        for row in data.get("indicators", []):
-            rows.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k in services_forms.ROW_FIELDS})
+        rows = rows_by_id(data.get("indicators", []), services_forms.ROW_FIELDS)
         try:
             services_forms.save_form(form, request.user, header, rows, expected_version=data.get("row_version"))
         except services_forms.FormError as exc:
@@ -202,12 +201,6 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         return self._respond(form)
-
-    def _may(self, form, action_name):
-        """403 when the form's state allows the step but not for this user (role or level)."""
-        step = next((t for t in FORM_WORKFLOW.find(action_name) if form.status in t.sources), None)
-        if step is not None and step not in FORM_WORKFLOW.available(form, self.request.user):
-            raise PermissionDenied(_("您没有执行「%(action)s」的权限。") % {"action": step.label})
 
     @extend_schema(
         summary=_("提交监控表"),
@@ -224,7 +217,7 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         serializer = FormSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        self._may(form, "submit")
+        self.require_step(form, "submit")
         try:
             services_forms.submit(form, request.user, comment=data["comment"],
                                   expected_version=data.get("row_version"))
@@ -254,7 +247,7 @@ class MonitoringFormViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         data = serializer.validated_data
         actions = REVIEW_ACTIONS.get(form.status)
         if actions is not None:
-            self._may(form, actions[0] if data["decision"] == "approve" else actions[1])
+            self.require_step(form, actions[0] if data["decision"] == "approve" else actions[1])
         try:
             services_forms.review(form, request.user, data["decision"], comment=data["comment"],
                                   expected_version=data.get("row_version"))
