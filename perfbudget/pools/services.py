@@ -225,7 +225,7 @@ def ranking_for(user, kind, region):
     model = Agency if kind == DrawKind.AGENCY else Expert
     rules = pool_rules(region)
     subjects = list(model.objects.visible_to(user).filter(region=region).exclude(status=PoolStatus.REMOVED)
-                    .only("id", "name"))
+                    .only("id", "name", "status"))
     key = "agency_id" if kind == DrawKind.AGENCY else "expert_id"
     scores = {}
     for sid, score in Rating.objects.filter(**{f"{key}__in": [s.pk for s in subjects]}).values_list(key, "score"):

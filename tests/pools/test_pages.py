@@ -232,3 +232,24 @@ def test_ranking_page_and_drop_action(world, login, perf):
     assert r["Location"] == nxt
     poor.refresh_from_db()
     assert poor.status == PoolStatus.REMOVED
+
+
+def test_ranking_page_queries_do_not_grow_with_the_pool(world, login, perf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(perf)
+    url, params = reverse("pools:ranking"), {"kind": "agency", "region": world.city.code}
+
+    def queries():
+        with CaptureQueriesContext(connection) as q:
+            assert "测试所" in client.get(url, params).content.decode()
+        return len(q.captured_queries)
+
+    target = world.projects["city"]["school"]
+    for n in range(2):
+        services.rate(perf, agency(world.city, name=f"测试所{n}"), target=target, score=80)
+    few = queries()
+    for n in range(2, 8):
+        services.rate(perf, agency(world.city, name=f"测试所{n}"), target=target, score=80)
+    assert queries() == few
